@@ -1,0 +1,3 @@
+from ambience.cli import main
+
+raise SystemExit(main())

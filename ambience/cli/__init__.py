@@ -1,0 +1,49 @@
+"""The command line: argument parsing and thin subcommands.
+
+Parsing imports neither pyo nor Textual (a test pins this), so `ambience --help` is instant
+and a broken audio stack never stops the help or the preset tools from working. Each
+subcommand lives in its own module and imports the engine or the TUI only when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ambience import __version__
+from ambience.cli import common, devices, play, render, sounds
+
+#: modules that add subcommands: each has `add_parser(subparsers)`; its parser sets `run`
+COMMANDS = [play, render, devices, sounds]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ambience",
+        description="A terminal sleep-and-focus ambience mixer. With no command, opens the mixer.",
+    )
+    parser.add_argument("--version", action="version", version=f"ambience {__version__}")
+    common.add_audio_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMANDS:
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run = getattr(args, "run", None)
+    try:
+        if run is None:
+            return common.open_mixer(args)
+        return int(run(args) or 0)
+    except common.CliError as exc:
+        common.error(str(exc))
+        return exc.status
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

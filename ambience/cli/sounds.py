@@ -1,0 +1,29 @@
+"""`ambience sounds`: the catalog as a table."""
+
+from __future__ import annotations
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("sounds", help="list the sounds (bundled and your own files)")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ambience.catalog import load_catalog
+
+    catalog = load_catalog()
+    console = Console()
+    table = Table(title="Sounds")
+    for col in ("id", "name", "category", "source"):
+        table.add_column(col)
+    for category, infos in catalog.by_category().items():
+        for info in infos:
+            source = "bundled (synthesized)" if info.kind == "synth" else f"{info.origin} file"
+            table.add_row(info.id, info.name, category, source)
+    console.print(table)
+    for problem in catalog.problems:
+        console.print(f"[yellow]skipped:[/] {problem}")
+    return 0

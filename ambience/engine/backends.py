@@ -1,0 +1,130 @@
+"""Creating and booting a pyo server for each output back-end, without crashes or noise.
+
+- `auto`: PortAudio through the system's ALSA (so PulseAudio and PipeWire are visible),
+  preferring the `pipewire`, `pulse` and `default` devices, output only. pyo segfaults when
+  PortAudio boots with no output device, so we ask for the device list first.
+- `jack`: a running JACK server; with none, pyo stays unbooted (no crash) and we say so.
+- `null`: a manual server paced in real time by a thread: everything runs, nothing is heard.
+- `manual`: a manual server driven by the caller (offline rendering, tests, benchmarks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ambience.engine.quiet import fds_to_devnull, import_pyo
+
+pyo = import_pyo()
+
+BACKENDS = ("auto", "jack", "null", "manual")
+PREFERRED = ("pipewire", "pulse", "default")
+DEFAULT_RATE = 48000
+DEFAULT_BUFFER = {"auto": 512, "jack": 256, "null": 512, "manual": 256}
+
+
+class AudioUnavailable(Exception):
+    """No way to make sound with the chosen back-end; the message names the way out."""
+
+
+@dataclass(frozen=True)
+class OutputDevice:
+    index: int
+    name: str
+    is_default: bool = False
+
+
+def output_devices() -> list[OutputDevice]:
+    """PortAudio's output devices (probing ALSA is noisy, so fds are muted meanwhile)."""
+    with fds_to_devnull():
+        names, indexes = pyo.pa_get_output_devices()
+        default = pyo.pa_get_default_output() if indexes else -1
+    return [OutputDevice(i, n, i == default) for n, i in zip(names, indexes)]
+
+
+def pick_device(devices: list[OutputDevice], wanted: str | int | None) -> OutputDevice:
+    if not devices:
+        raise AudioUnavailable(
+            "No audio output device was found. Play through a JACK server with "
+            "`--audio jack`, or run without sound with `--audio null`."
+        )
+    if wanted is not None and str(wanted).strip() != "":
+        text = str(wanted).strip()
+        if text.isdigit():
+            for dev in devices:
+                if dev.index == int(text):
+                    return dev
+        for dev in devices:
+            if dev.name.lower() == text.lower():
+                return dev
+        for dev in devices:
+            if text.lower() in dev.name.lower():
+                return dev
+        listing = ", ".join(f"{d.index}: {d.name}" for d in devices)
+        raise AudioUnavailable(
+            f"No output device matches {text!r}. Devices: {listing}. "
+            "`ambience devices` lists them."
+        )
+    for name in PREFERRED:
+        for dev in devices:
+            if dev.name.lower() == name:
+                return dev
+    for dev in devices:
+        if dev.is_default:
+            return dev
+    return devices[0]
+
+
+@dataclass
+class Booted:
+    server: object
+    backend: str
+    device: str
+    rate: int
+    buffer: int
+
+
+def boot(
+    audio: str = "auto",
+    device: str | int | None = None,
+    rate: int = DEFAULT_RATE,
+    buffer: int | None = None,
+) -> Booted:
+    if audio not in BACKENDS:
+        raise AudioUnavailable(f"unknown audio back-end {audio!r}; use one of {', '.join(BACKENDS)}")
+    buffer = buffer or DEFAULT_BUFFER[audio]
+    if audio in ("null", "manual"):
+        server = pyo.Server(
+            sr=rate, nchnls=2, buffersize=buffer, duplex=0, audio="manual", verbosity=0
+        )
+        server.deactivateMidi()
+        server.boot()
+        label = "no sound (null output)" if audio == "null" else "manual"
+        return Booted(server, audio, label, rate, buffer)
+    if audio == "jack":
+        server = pyo.Server(
+            sr=rate, nchnls=2, buffersize=buffer, duplex=0, audio="jack",
+            jackname="ambience", verbosity=0,
+        )
+        server.deactivateMidi()
+        with fds_to_devnull():
+            server.boot()
+        if not server.getIsBooted():
+            raise AudioUnavailable(
+                "No JACK server is running. Start one (for example `jackd -d alsa`, or "
+                "PipeWire's JACK), use `--audio auto` for the desktop's sound, or `--audio null`."
+            )
+        actual = int(server.getSamplingRate())
+        return Booted(server, audio, "JACK", actual, int(server.getBufferSize()))
+    chosen = pick_device(output_devices(), device)
+    server = pyo.Server(sr=rate, nchnls=2, buffersize=buffer, duplex=0, audio="portaudio",
+                        verbosity=0)
+    server.deactivateMidi()
+    server.setOutputDevice(chosen.index)
+    with fds_to_devnull():
+        server.boot()
+    if not server.getIsBooted():
+        raise AudioUnavailable(
+            f"The output device {chosen.name!r} could not be opened. Pick another with "
+            "`--device` (`ambience devices` lists them), or use `--audio jack` or `--audio null`."
+        )
+    return Booted(server, audio, chosen.name, rate, buffer)

@@ -1,0 +1,375 @@
+"""The engine: makes a `Mix` audible. The TUI, the headless player and the renderer all use it.
+
+Public surface: `apply(mix, ramp)`, `set_master_envelope(points)` / `fade_master(...)`,
+`levels()`, `time()`, `render(seconds)` (manual back-end), `close()`.
+
+Signal flow: each layer's stereo output x its gain ramp -> a mixer -> x master slider ramp
+-> x master envelope (exact long fades) -> limiter -> output.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import threading
+import time as _time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ambience import fades
+from ambience.catalog import Catalog, SoundInfo, load_catalog
+from ambience.engine.backends import AudioUnavailable, Booted, boot
+from ambience.engine.file_layer import FileLayer
+from ambience.engine.layer import Layer, pyo
+from ambience.engine.master import MasterChain
+from ambience.engine.sounds import SYNTHS
+from ambience.mix import Mix
+
+#: ramp for a slider move (reaches 90 % in 45 ms, well inside one 60 ms budget)
+SLIDER_RAMP = 0.05
+#: ramp for mute/unmute and for a layer that appears or disappears
+TOGGLE_RAMP = 1.5
+#: fade-in at the start of playback
+START_FADE = 3.0
+#: how long after its ramp a silent layer is stopped
+STOP_MARGIN = 0.1
+
+
+class EngineError(Exception):
+    """A request the engine cannot carry out (unknown sound, broken file)."""
+
+
+@dataclass
+class Levels:
+    """Levels for meters: linear amplitude (smoothed), per layer and for the master output."""
+
+    master: tuple[float, float] = (0.0, 0.0)
+    layers: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
+class _Slot:
+    """A playing layer with its gain ramp, its metered output and its mixer voice."""
+
+    def __init__(self, sound: str, layer: Layer):
+        self.sound = sound
+        self.layer = layer
+        self.gain = pyo.SigTo(value=0.0, time=SLIDER_RAMP, init=0.0)
+        self.post = pyo.Sig(layer.output, mul=self.gain)
+        self.meter = pyo.Follower(self.post, freq=6)
+        self.target = 0.0
+        self.stop_at: float | None = None
+
+    def objects(self):
+        return (self.gain, self.post, self.meter)
+
+    def play(self) -> None:
+        self.layer.play()
+        for obj in self.objects():
+            obj.play()
+
+    def close(self) -> None:
+        for obj in self.objects():
+            obj.stop()
+        self.layer.close()
+
+
+class Engine:
+    """One pyo server, its layers and its master chain."""
+
+    def __init__(
+        self,
+        audio: str = "manual",
+        *,
+        device: str | int | None = None,
+        rate: int = 48000,
+        buffer: int | None = None,
+        catalog: Catalog | None = None,
+        seed: int | None = None,
+        fade_in: float = START_FADE,
+        layer_factory: Callable[[SoundInfo, dict], Layer] | None = None,
+    ):
+        self._booted: Booted = boot(audio, device, rate, buffer)
+        self.server = self._booted.server
+        self.backend = self._booted.backend
+        self.device = self._booted.device
+        self.rate = self._booted.rate
+        self.buffer = self._booted.buffer
+        self.catalog = catalog if catalog is not None else load_catalog()
+        self._layer_factory = layer_factory or self._make_layer
+        self._seed = seed
+        self._seeds = 0
+        if seed is not None:
+            self.server.setGlobalSeed(int(seed) or 1)
+        self._lock = threading.RLock()
+        self._slots: dict[str, _Slot] = {}
+        self._mix = Mix()
+        self._frames = 0
+        self._t0 = _time.monotonic()
+        self._closed = False
+        self._stop_event = threading.Event()
+        self.master = MasterChain(self.server, initial=0.0)
+        self.server.start()
+        self._capture = None
+        self._thread: threading.Thread | None = None
+        if self.backend != "manual":
+            # a CPU-busy Python thread delays the audio callback: switch the GIL more often
+            sys.setswitchinterval(0.0005)
+            self._thread = threading.Thread(
+                target=self._run_null if self.backend == "null" else self._run_housekeeping,
+                name="ambience-engine",
+                daemon=True,
+            )
+            self._thread.start()
+        if fade_in > 0:
+            self.fade_master(1.0, fade_in, curve="db")
+        else:
+            self.set_master_envelope([(0.0, 1.0)])
+
+    # ----------------------------------------------------------------- time
+    def time(self) -> float:
+        """Seconds of audio since the engine started (sample-exact on manual back-ends)."""
+        if self.backend in ("manual", "null"):
+            return self._frames / self.rate
+        return _time.monotonic() - self._t0
+
+    # ----------------------------------------------------------------- mix
+    @property
+    def mix(self) -> Mix:
+        return self._mix
+
+    def apply(self, mix: Mix, ramp: float | None = None) -> None:
+        """Move every layer and the master towards `mix`.
+
+        With `ramp=None` a slider move ramps in 50 ms and a layer that appears, disappears,
+        mutes or unmutes in 1.5 s; a given `ramp` (seconds) is used for every change, so a
+        whole new mix crossfades from the old one.
+        """
+        with self._lock:
+            if self._closed:
+                return
+            old = self._mix
+            old_gains = old.gains()
+            new_gains = mix.gains()
+            now = self.time()
+            for sound in list(dict.fromkeys([*old_gains, *new_gains, *self._slots])):
+                target = new_gains.get(sound, 0.0)
+                if ramp is not None:
+                    t = ramp
+                else:
+                    was = old_gains.get(sound, 0.0)
+                    toggled = (was == 0.0) != (target == 0.0)
+                    t = TOGGLE_RAMP if toggled else SLIDER_RAMP
+                self._move(sound, target, t, now)
+            self.master.set_gain(mix.master_gain, SLIDER_RAMP if ramp is None else ramp)
+            self._mix = mix
+
+    def _move(self, sound: str, target: float, ramp: float, now: float) -> None:
+        slot = self._slots.get(sound)
+        if slot is None:
+            if target <= 0.0:
+                return
+            slot = self._start(sound)
+        if target == slot.target and slot.stop_at is None:
+            return
+        slot.target = target
+        slot.gain.setTime(max(ramp, 0.001))
+        slot.gain.setValue(target)
+        slot.stop_at = now + ramp + STOP_MARGIN if target <= 0.0 else None
+
+    def _start(self, sound: str) -> _Slot:
+        try:
+            info = self.catalog.resolve(sound)
+        except LookupError as exc:
+            raise EngineError(str(exc)) from None
+        self._seeds += 1
+        seed = None if self._seed is None else self._seed * 1000 + self._seeds
+        layer = self._layer_factory(info, {"seed": seed})
+        slot = _Slot(sound, layer)
+        slot.play()
+        self.master.mixer.addInput(sound, slot.post)
+        self.master.mixer.setAmp(sound, 0, 1.0)
+        self._slots[sound] = slot
+        return slot
+
+    def _make_layer(self, info: SoundInfo, extra: dict) -> Layer:
+        from ambience.engine.file_layer import AudioFileError
+
+        if info.kind == "file":
+            try:
+                return FileLayer(path=info.path, crossfade=info.crossfade, sr=self.rate, **extra)
+            except AudioFileError as exc:
+                raise EngineError(str(exc)) from None
+        cls = SYNTHS.get(info.id)
+        if cls is None:
+            raise EngineError(f"sound `{info.id}` has no synthesizer in this version")
+        return cls(sr=self.rate, **extra)
+
+    def playing(self) -> list[str]:
+        """Ids of the layers whose pyo objects are running (a silent layer is stopped)."""
+        with self._lock:
+            return [s for s, slot in self._slots.items() if slot.layer.playing]
+
+    def housekeep(self) -> None:
+        """Stop layers whose fade to silence has ended."""
+        with self._lock:
+            now = self.time()
+            for sound, slot in list(self._slots.items()):
+                if slot.stop_at is not None and now >= slot.stop_at:
+                    self.master.mixer.delInput(sound)
+                    slot.close()
+                    del self._slots[sound]
+
+    # ----------------------------------------------------------------- master fades
+    def set_master_envelope(self, points: fades.Points) -> None:
+        """Play an exact piecewise-linear envelope on the master, (seconds from now, gain),
+        starting from wherever the envelope is now. Minutes or hours, sample-accurate."""
+        with self._lock:
+            self.master.envelope(points)
+
+    def fade_master(self, to: float, seconds: float, curve: str = "db") -> None:
+        """Fade the master envelope from its current gain to `to` over `seconds`."""
+        start = self.master.envelope_value()
+        self.set_master_envelope(fades.curve_points(start, to, seconds, curve))
+
+    def master_envelope_value(self) -> float:
+        return self.master.envelope_value()
+
+    # ----------------------------------------------------------------- meters
+    def levels(self) -> Levels:
+        """A consistent snapshot, safe to call from any thread (the TUI polls it at ~10 Hz)."""
+        with self._lock:
+            layers = {}
+            for sound, slot in self._slots.items():
+                if slot.layer.playing:
+                    vals = slot.meter.get(all=True)
+                    layers[sound] = (float(vals[0]), float(vals[1]))
+            return Levels(master=self.master.levels(), layers=layers)
+
+    # ----------------------------------------------------------------- manual rendering
+    def render(self, seconds: float, on_block: Callable[[np.ndarray], None] | None = None,
+               capture: bool = True) -> np.ndarray | None:
+        """Advance a manual engine by `seconds` (whole buffers) and return the output
+        (frames x 2, float32). With `on_block`, blocks are handed over as they come and
+        nothing is kept; with `capture=False` nothing is recorded at all."""
+        if self.backend != "manual":
+            raise EngineError("render() needs the manual back-end")
+        buffers = max(0, math.ceil(seconds * self.rate / self.buffer - 1e-9))
+        if not capture:
+            for _ in range(buffers):
+                self._process_one()
+            return None
+        if self._capture is None:
+            self._capture = _Capture(self.master.output, self.rate, self.buffer)
+        chunks: list[np.ndarray] = []
+        sink = on_block or chunks.append
+        self._capture.run(buffers, self._process_one, sink)
+        if on_block is not None:
+            return None
+        if not chunks:
+            return np.zeros((0, 2), dtype=np.float32)
+        return np.concatenate(chunks)
+
+    def _process_one(self) -> None:
+        self.server.process()
+        self._frames += self.buffer
+        # cheap check each buffer; the lock is only taken when a stop may be due
+        if self._slots and any(s.stop_at is not None for s in self._slots.values()):
+            self.housekeep()
+
+    # ----------------------------------------------------------------- threads
+    def _run_null(self) -> None:
+        """Process buffers in real time without a sound card."""
+        period = self.buffer / self.rate
+        deadline = _time.monotonic()
+        while not self._stop_event.is_set():
+            with self._lock:
+                if self._closed:
+                    return
+                self.server.process()
+                self._frames += self.buffer
+            self.housekeep()
+            deadline += period
+            delay = deadline - _time.monotonic()
+            if delay > 0:
+                _time.sleep(delay)
+            elif delay < -0.5:  # fell far behind (suspend): do not race to catch up
+                deadline = _time.monotonic()
+
+    def _run_housekeeping(self) -> None:
+        while not self._stop_event.wait(0.05):
+            self.housekeep()
+
+    # ----------------------------------------------------------------- shutdown
+    def close(self) -> None:
+        """Stop the server and free every layer. Fade out first (`fade_master`) for calm."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._stop_event.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=2.0)
+        with self._lock:
+            for sound, slot in list(self._slots.items()):
+                self.master.mixer.delInput(sound)
+                slot.close()
+            self._slots.clear()
+        _stop_server(self.server)
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _stop_server(server) -> None:
+    """stop() once deadlocked inside ALSA's pulse plugin: do it in a thread with a timeout."""
+
+    def work():
+        try:
+            server.stop()
+            server.shutdown()
+        except Exception:
+            pass
+
+    t = threading.Thread(target=work, name="ambience-stop", daemon=True)
+    t.start()
+    t.join(timeout=3.0)
+
+
+class _Capture:
+    """Records the master output of a manual server in whole-table chunks (TableRec restarts
+    at each chunk boundary without losing a sample)."""
+
+    CHUNK_BUFFERS = 64
+
+    def __init__(self, source, rate: int, buffer: int):
+        self.frames = self.CHUNK_BUFFERS * buffer
+        self.table = pyo.NewTable(length=self.frames / rate, chnls=2)
+        size = self.table.getSize()
+        size = size[0] if isinstance(size, list) else size
+        if size != self.frames:
+            raise EngineError(f"capture table has {size} frames, expected {self.frames}")
+        self.rec = pyo.TableRec(source, self.table)
+        self.views = [np.asarray(self.table.getBuffer(ch)) for ch in range(2)]
+
+    def run(self, buffers: int, process_one, sink) -> None:
+        done = 0
+        while done < buffers:
+            n = min(self.CHUNK_BUFFERS, buffers - done)
+            self.rec.play()
+            for _ in range(n):
+                process_one()
+            frames = n * (self.frames // self.CHUNK_BUFFERS)
+            block = np.empty((frames, 2), dtype=np.float32)
+            block[:, 0] = self.views[0][:frames]
+            block[:, 1] = self.views[1][:frames]
+            sink(block)
+            done += n
+        self.rec.stop()
+
+
+__all__ = ["Engine", "EngineError", "Levels", "AudioUnavailable"]

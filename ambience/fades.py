@@ -1,0 +1,80 @@
+"""Fade curves as breakpoints, for the engine's exact long-fade primitive.
+
+Pure maths. A "db" fade moves linearly in decibels (like a hand turning a knob), down to a
+floor of -60 dB and then linearly to silence in a short tail; a "linear" fade moves linearly
+in amplitude. Curves are lists of (seconds from now, gain) that the engine plays with one
+sample-accurate envelope (pyo's `Linseg`), never as a chain of steps from Python.
+"""
+
+from __future__ import annotations
+
+import math
+
+FLOOR_DB = -60.0
+FLOOR = 10 ** (FLOOR_DB / 20)
+#: breakpoints every 0.25 dB: a linear segment that short is within 0.01 dB of the true curve
+STEP_DB = 0.25
+#: the last stretch below the floor, to true silence
+TAIL = 0.5
+
+Points = list[tuple[float, float]]
+
+
+def to_db(gain: float) -> float:
+    return 20 * math.log10(gain) if gain > 0 else -math.inf
+
+
+def linear_points(start: float, end: float, seconds: float) -> Points:
+    return [(0.0, start), (max(seconds, 0.0), end)]
+
+
+def db_points(start: float, end: float, seconds: float) -> Points:
+    """From gain `start` to gain `end` over `seconds`, linear in dB between the floor and the
+    louder end; a short linear tail covers the way to or from true silence."""
+    seconds = max(float(seconds), 0.0)
+    if seconds == 0.0 or start == end:
+        return linear_points(start, end, seconds)
+    lo_start, lo_end = start <= FLOOR, end <= FLOOR
+    if lo_start and lo_end:
+        return linear_points(start, end, seconds)
+    tail = min(TAIL, seconds * 0.05)
+    points: Points = [(0.0, start)]
+    t0, t1 = 0.0, seconds
+    a, b = start, end
+    if lo_start:  # rise from silence to the floor first
+        t0 = tail
+        a = FLOOR
+        points.append((t0, a))
+    if lo_end:  # leave room for the tail to silence
+        t1 = seconds - tail
+        b = FLOOR
+    da, db = to_db(a), to_db(b)
+    steps = max(1, math.ceil(abs(db - da) / STEP_DB))
+    for i in range(1, steps + 1):
+        frac = i / steps
+        points.append((t0 + frac * (t1 - t0), 10 ** ((da + frac * (db - da)) / 20)))
+    if lo_end:
+        points.append((seconds, end))
+    return points
+
+
+def curve_points(start: float, end: float, seconds: float, curve: str = "db") -> Points:
+    if curve == "db":
+        return db_points(start, end, seconds)
+    if curve == "linear":
+        return linear_points(start, end, seconds)
+    raise ValueError(f"unknown fade curve {curve!r} (use 'db' or 'linear')")
+
+
+def value_at(points: Points, t: float) -> float:
+    """The envelope's gain at `t` seconds (held after the last point)."""
+    if t <= points[0][0]:
+        return points[0][1]
+    for (ta, ga), (tb, gb) in zip(points, points[1:]):
+        if t <= tb:
+            return gb if tb == ta else ga + (gb - ga) * (t - ta) / (tb - ta)
+    return points[-1][1]
+
+
+def shifted(points: Points, offset: float) -> Points:
+    return [(t + offset, g) for t, g in points]
