@@ -1,7 +1,7 @@
 """The sound catalog: every sound id the mixer knows, bundled or from the user's files.
 
 Pure data and rules (no pyo, no Textual). Bundled sounds are synthesized by the engine and
-described in `sounds/catalog.toml`; any audio file in the user's sound folder or in the
+described by one manifest each in `sounds/` (`sounds/<id>.toml`); any audio file in the user's sound folder or in the
 repository's `sounds/` folder becomes a layer whose id is its file name.
 """
 
@@ -107,20 +107,23 @@ class Catalog:
 
 
 def _read_bundled(folder: Path, problems: list[str]) -> list[SoundInfo]:
-    manifest = folder / "catalog.toml"
-    try:
-        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        problems.append(f"{manifest}: cannot read the bundled catalog ({exc})")
-        return []
+    """One small manifest per synthesized sound: `sounds/<id>.toml`. A manifest that sits
+    beside an audio file of the same name describes that file instead."""
     out = []
-    for entry in data.get("sounds", []):
-        out.append(
-            SoundInfo(
-                id=entry["id"], name=entry["name"], category=entry["category"],
-                description=entry.get("description", ""), centred=entry.get("centred", False),
+    for manifest in sorted(folder.glob("*.toml")):
+        if any(manifest.with_suffix(s).exists() for s in AUDIO_SUFFIXES):
+            continue
+        try:
+            entry = tomllib.loads(manifest.read_text(encoding="utf-8"))
+            out.append(
+                SoundInfo(
+                    id=entry["id"], name=entry["name"], category=entry["category"],
+                    description=entry.get("description", ""),
+                    centred=bool(entry.get("centred", False)),
+                )
             )
-        )
+        except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+            problems.append(f"{manifest}: cannot read this sound manifest ({exc!r})")
     return out
 
 

@@ -11,8 +11,10 @@ import re
 EXAMPLES = "90s, 45m, 1h30m, 1.5h, or a bare number of minutes such as 20"
 MAX_SECONDS = 24 * 3600
 
-_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|s)")
-_WHOLE = re.compile(r"^(?:\d+(?:\.\d+)?\s*[hms]\s*)+$")
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|s)", re.ASCII)
+_WHOLE = re.compile(r"^(?:\d+(?:\.\d+)?\s*[hms]\s*)+$", re.ASCII)
+#: a bare number of minutes: plain ASCII digits only (`float` would also take 1e3, 1_0, inf)
+_BARE = re.compile(r"^\d+(?:\.\d+)?$", re.ASCII)
 
 
 class DurationError(ValueError):
@@ -32,11 +34,11 @@ def parse_duration(text: str | float | int, *, maximum: float = MAX_SECONDS) -> 
             raise DurationError(f"empty duration (try {EXAMPLES})")
         if shown.startswith("-"):
             raise DurationError(f"a duration cannot be negative: {text!r} (try {EXAMPLES})")
-        try:
+        if _BARE.match(shown):
             seconds = float(shown) * 60.0
-        except ValueError:
+        else:
             if not _WHOLE.match(shown):
-                raise DurationError(f"not a duration: {text!r} (try {EXAMPLES})") from None
+                raise DurationError(f"not a duration: {text!r} (try {EXAMPLES})")
             units = [u for _, u in _PART.findall(shown)]
             if len(units) != len(set(units)) or units != sorted(units, key="hms".index):
                 raise DurationError(f"not a duration: {text!r} (try {EXAMPLES})")

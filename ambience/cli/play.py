@@ -1,56 +1,167 @@
-"""`ambience play`: play a mix in real time without the interface, until Ctrl-C."""
+"""`ambience play`: play a mix in real time without the interface, with an optional sleep timer.
+
+Also home of what `play` and `render` share: a PRESET argument (name or file) merged with
+`--layer` options, and the timer settings (flags first, then the preset's `[timer]` table).
+"""
 
 from __future__ import annotations
 
 import argparse
-import signal
-import threading
+from dataclasses import dataclass
 
 from ambience.cli import common
-
-STOP_FADE = 1.0
+from ambience.durations import DurationError, format_duration, parse_duration
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("play", help="play a mix without the interface (Ctrl-C fades out)")
+    p = sub.add_parser(
+        "play", help="play a mix without the interface (Ctrl-C fades out)",
+        description="Play a preset or layers without the interface. Ctrl-C or SIGTERM fades "
+        "out over a second and exits; a second Ctrl-C exits at once.",
+    )
+    add_preset_argument(p)
     common.add_layer_options(p)
+    add_timer_options(p, then_help="at the timer's end: quit (default here) or stop "
+                      "(stay open, silent, until Ctrl-C)")
     common.add_audio_options(p)
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    mix, catalog = common.mix_from_args(args)
-    if not mix.layers:
-        raise common.CliError("nothing to play: add layers with --layer SOUND=LEVEL")
-    audio, device = common.audio_of(args)
-    from ambience.engine import AudioUnavailable, Engine, EngineError
+def add_preset_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("preset", nargs="?", default=None, metavar="PRESET",
+                   help="a preset name or a preset file (.toml); --layer adds or overrides layers")
 
+
+def add_timer_options(p: argparse.ArgumentParser, then_help: str | None = None) -> None:
+    p.add_argument("--timer", "-t", type=common.duration_arg, default=None, metavar="DURATION",
+                   help="sleep timer, e.g. 45m, 1h30m, 90s (a bare number is minutes)")
+    p.add_argument("--fade", type=common.duration_arg, default=None, metavar="DURATION",
+                   help="fade-out before the timer's end (default: the last 10 minutes, or the "
+                   "last third of a shorter timer)")
+    if then_help is not None:
+        p.add_argument("--then", choices=("quit", "stop"), default=None, help=then_help)
+
+
+@dataclass(frozen=True)
+class TimerSettings:
+    duration: float
+    fade: float | None
+    then: str
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the command line asks for: a mix, its catalog, a label and maybe a timer."""
+
+    mix: object
+    catalog: object
+    label: str
+    timer: TimerSettings | None
+
+
+def load_preset(name: str):
+    """The preset called `name` (or stored in the file `name`), or a one-line CliError."""
     try:
-        engine = Engine(audio, device=device, catalog=catalog)
-    except AudioUnavailable as exc:
-        raise common.CliError(str(exc), status=2) from None
-    stop = threading.Event()
-    interrupts = {"n": 0}
+        from ambience import preset_store
+    except ImportError:
+        raise common.CliError(
+            f"cannot open preset {name!r}: presets are not available in this version yet; "
+            "give the layers with --layer SOUND=LEVEL"
+        ) from None
+    try:
+        return preset_store.find_preset(name)
+    except (LookupError, ValueError, OSError) as exc:
+        raise common.CliError(str(exc)) from None
 
-    def on_signal(signum, frame):
-        interrupts["n"] += 1
-        if interrupts["n"] > 1:
-            raise SystemExit(0)  # a second Ctrl-C leaves at once
-        stop.set()
 
-    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+def _preset_duration(preset, field: str) -> float | None:
+    raw = getattr(getattr(preset, "timer", None), field, None)
+    if raw in (None, ""):
+        return None
+    try:
+        return parse_duration(raw)
+    except DurationError as exc:
+        where = getattr(preset, "path", None) or getattr(preset, "name", "the preset")
+        raise common.CliError(f"{where}: [timer] {field}: {exc}") from None
+
+
+def timer_settings(args: argparse.Namespace, preset=None, then_default: str = "quit"
+                   ) -> TimerSettings | None:
+    """Flags win; the preset's `[timer]` fills what the user did not give."""
+    duration = args.timer
+    fade = args.fade
+    then = getattr(args, "then", None)
+    preset_timer = getattr(preset, "timer", None) if preset is not None else None
+    if preset_timer is not None:
+        p_duration = _preset_duration(preset, "duration")
+        p_fade = _preset_duration(preset, "fade")
+        if duration is None:
+            duration = p_duration
+        if fade is None and p_fade is not None and duration is not None and p_fade <= duration:
+            fade = p_fade
+        p_then = getattr(preset_timer, "then", None)
+        if then is None and p_then in ("quit", "stop"):
+            then = p_then
+    if duration is None:
+        if args.fade is not None:
+            raise common.CliError("--fade needs a timer: add --timer, e.g. --timer 45m --fade 10m")
+        return None
+    if fade is not None and fade > duration:
+        raise common.CliError(
+            f"--fade {format_duration(fade)} is longer than the timer "
+            f"({format_duration(duration)}); use a shorter --fade or a longer --timer"
+        )
+    return TimerSettings(duration, fade, then or then_default)
+
+
+def request_from_args(args: argparse.Namespace, then_default: str = "quit") -> Request:
+    preset = None
+    base = None
+    label = "custom mix"
+    catalog = None
+    if args.preset:
+        preset = load_preset(args.preset)
+        from ambience.catalog import load_catalog
+
+        catalog = load_catalog()
+        base, missing = preset.to_mix(catalog)
+        if missing:
+            common.error(f"preset {args.preset!r}: skipping unknown sounds: {', '.join(missing)}")
+        label = getattr(preset, "name", None) or args.preset
+    mix, catalog = common.mix_from_args(args, base=base)
+    return Request(mix, catalog, label, timer_settings(args, preset, then_default))
+
+
+def run(args: argparse.Namespace) -> int:
+    request = request_from_args(args, then_default="quit")
+    if not request.mix.audible():
+        raise common.CliError(
+            "nothing to play: give a preset or layers with --layer SOUND=LEVEL "
+            "(`ambience sounds` lists the sounds)"
+        )
+    audio, device = common.audio_of(args)
+    from ambience import player
+    from ambience.engine import AudioUnavailable, Engine, EngineError
+    from ambience.timer import SleepTimer
+
+    timer = None
+    if request.timer is not None:
+        t = request.timer
+        timer = SleepTimer(t.duration, t.fade, t.then)
+    # signals are caught before the engine boots, so an early Ctrl-C is calm too
+    interrupts = player.Interrupts().install()
     try:
         try:
-            engine.apply(mix)
+            engine = Engine(audio, device=device, catalog=request.catalog)
+        except AudioUnavailable as exc:
+            raise common.CliError(str(exc), status=2) from None
+        if interrupts.stop.is_set():
+            engine.close()
+            return 0
+        try:
+            return player.play(engine, request.mix, timer=timer, label=request.label,
+                               interrupts=interrupts)
         except EngineError as exc:
             raise common.CliError(str(exc)) from None
-        while not stop.wait(0.2):
-            pass
-        engine.fade_master(0.0, STOP_FADE, curve="db")
-        stop.clear()
-        stop.wait(STOP_FADE + 0.15)
     finally:
-        engine.close()
-        for s, handler in old.items():
-            signal.signal(s, handler)
-    return 0
+        interrupts.restore()

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import atexit
 from dataclasses import dataclass
 
 from ambience.engine.quiet import fds_to_devnull, import_pyo
@@ -19,7 +20,7 @@ pyo = import_pyo()
 BACKENDS = ("auto", "jack", "null", "manual")
 PREFERRED = ("pipewire", "pulse", "default")
 DEFAULT_RATE = 48000
-DEFAULT_BUFFER = {"auto": 512, "jack": 256, "null": 512, "manual": 256}
+DEFAULT_BUFFER = {"auto": 512, "jack": 256, "null": 256, "manual": 256}
 
 
 class AudioUnavailable(Exception):
@@ -83,15 +84,47 @@ class Booted:
     buffer: int
 
 
+#: one server at a time for the whole process, kept and restarted by each engine: new pyo
+#: objects attach to the newest server, so two live servers would steal each other's objects
+_SERVERS: dict[tuple, Booted] = {}
+
+
+def _shutdown_all() -> None:
+    for booted in list(_SERVERS.values()):
+        try:
+            booted.server.stop()
+            booted.server.shutdown()
+        except Exception:
+            pass
+    _SERVERS.clear()
+
+
+atexit.register(_shutdown_all)
+
+
 def boot(
     audio: str = "auto",
     device: str | int | None = None,
     rate: int = DEFAULT_RATE,
     buffer: int | None = None,
 ) -> Booted:
+    """A booted server for `audio`, reusing this process's server of that kind if any."""
     if audio not in BACKENDS:
         raise AudioUnavailable(f"unknown audio back-end {audio!r}; use one of {', '.join(BACKENDS)}")
     buffer = buffer or DEFAULT_BUFFER[audio]
+    kind = "manual" if audio in ("null", "manual") else audio
+    key = (kind, rate, buffer, None if kind == "manual" else device)
+    cached = _SERVERS.get(key)
+    if cached is not None and cached.server.getIsBooted():
+        label = {"null": "no sound (null output)", "manual": "manual"}.get(audio, cached.device)
+        return Booted(cached.server, audio, label, cached.rate, cached.buffer)
+    _shutdown_all()
+    booted = _boot_new(audio, device, rate, buffer)
+    _SERVERS[key] = booted
+    return booted
+
+
+def _boot_new(audio: str, device: str | int | None, rate: int, buffer: int) -> Booted:
     if audio in ("null", "manual"):
         server = pyo.Server(
             sr=rate, nchnls=2, buffersize=buffer, duplex=0, audio="manual", verbosity=0

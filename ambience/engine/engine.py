@@ -9,6 +9,7 @@ Signal flow: each layer's stereo output x its gain ramp -> a mixer -> x master s
 
 from __future__ import annotations
 
+import gc
 import math
 import sys
 import threading
@@ -316,6 +317,11 @@ class Engine:
                 self.master.mixer.delInput(sound)
                 slot.close()
             self._slots.clear()
+            # pyo objects freed after their server shut down crash the process: free them
+            # all first, then stop the server
+            self.master.close()
+            self._capture = None
+            gc.collect()
         _stop_server(self.server)
 
     def __enter__(self) -> Engine:
@@ -326,12 +332,12 @@ class Engine:
 
 
 def _stop_server(server) -> None:
-    """stop() once deadlocked inside ALSA's pulse plugin: do it in a thread with a timeout."""
+    """Stop (not shut down: the server is reused by the next engine of this process).
+    stop() once deadlocked inside ALSA's pulse plugin: do it in a thread with a timeout."""
 
     def work():
         try:
             server.stop()
-            server.shutdown()
         except Exception:
             pass
 
@@ -354,7 +360,7 @@ class _Capture:
         if size != self.frames:
             raise EngineError(f"capture table has {size} frames, expected {self.frames}")
         self.rec = pyo.TableRec(source, self.table)
-        self.views = [np.asarray(self.table.getBuffer(ch)) for ch in range(2)]
+        # no lasting numpy views of the table: a view that outlives its table crashes pyo
 
     def run(self, buffers: int, process_one, sink) -> None:
         done = 0
@@ -365,8 +371,10 @@ class _Capture:
                 process_one()
             frames = n * (self.frames // self.CHUNK_BUFFERS)
             block = np.empty((frames, 2), dtype=np.float32)
-            block[:, 0] = self.views[0][:frames]
-            block[:, 1] = self.views[1][:frames]
+            for ch in range(2):
+                view = np.asarray(self.table.getBuffer(ch))
+                block[:, ch] = view[:frames]
+                del view
             sink(block)
             done += n
         self.rec.stop()

@@ -69,6 +69,7 @@ class FileLayer(Layer):
             buf = np.asarray(table.getBuffer(ch))
             buf[:n] = data[:n, ch]
             buf[n:] = data[n - 1, ch] if n < size else buf[n:]
+            del buf  # a view that outlives its table crashes pyo
         self.duration = frames / rate
         self.crossfade = crossfade_for(self.duration, self.options.get("crossfade"))
         self.pitch = rate / server_rate

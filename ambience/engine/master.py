@@ -59,3 +59,12 @@ class MasterChain:
     def levels(self) -> tuple[float, float]:
         vals = self.meter.get(all=True)
         return (float(vals[0]), float(vals[1]))
+
+    def close(self) -> None:
+        """Stop and release every object of the chain (before the server shuts down)."""
+        for name in ("output", "meter", "limiter", "pre", "_gain_env", "env", "gain", "sum",
+                     "mixer"):
+            obj = getattr(self, name, None)
+            if hasattr(obj, "stop"):
+                obj.stop()
+            setattr(self, name, None)

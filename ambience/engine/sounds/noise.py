@@ -50,3 +50,6 @@ class BrownNoise(_Noise):
 
     def source(self):
         return pyo.BrownNoise()
+
+
+SOUNDS = {"white": WhiteNoise, "pink": PinkNoise, "brown": BrownNoise}

@@ -1,0 +1,205 @@
+"""The headless player: plays a mix until Ctrl-C or the sleep timer's end, with one status line.
+
+Kept out of the CLI module so the loop can be driven by any engine. It never touches pyo: it
+talks to the engine's public surface (apply, set_master_envelope, fade_master, close). The
+timer's deadline runs on the monotonic clock; its fade is handed to the engine once, as an
+exact envelope, so nothing here steps the level from Python.
+
+Ctrl-C or SIGTERM fades out over about a second and returns 0; a second one returns at once.
+On a terminal the status is a rich live line; otherwise plain lines, one per change.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Callable
+
+from ambience.durations import format_clock, format_duration
+from ambience.mix import Mix
+from ambience.timer import SleepTimer
+
+#: the fade when the user stops playback (Ctrl-C, SIGTERM)
+STOP_FADE = 1.0
+#: how often the loop wakes to refresh the status and check the deadline
+POLL = 0.2
+
+
+class Interrupts:
+    """SIGINT/SIGTERM handling: the first asks for a calm stop, the second for an exit now."""
+
+    def __init__(self):
+        self.stop = threading.Event()
+        self.abort = threading.Event()
+        self.count = 0
+        self._old: dict = {}
+
+    def _handle(self, signum, frame) -> None:
+        self.count += 1
+        if self.count == 1:
+            self.stop.set()
+        else:
+            self.abort.set()
+            self.stop.set()
+
+    def install(self) -> Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def restore(self) -> None:
+        for sig, handler in self._old.items():
+            signal.signal(sig, handler)
+        self._old.clear()
+
+
+def describe_mix(mix: Mix) -> str:
+    parts = [f"{layer.sound} {layer.level:.2f}" + (" (muted)" if layer.muted else "")
+             for layer in mix.layers]
+    text = ", ".join(parts) or "no layers"
+    if mix.master != 1.0:
+        text += f", master {mix.master:.2f}"
+    return text
+
+
+def describe_timer(timer: SleepTimer | None) -> str:
+    if timer is None:
+        return "no timer"
+    return (f"timer {format_duration(timer.duration)}, fade {format_duration(timer.fade)}, "
+            f"then {timer.then}")
+
+
+class Status:
+    """The words and the bar for one moment; the same text feeds the live line and plain lines."""
+
+    def __init__(self, label: str, timer: SleepTimer | None):
+        self.label = label
+        self.timer = timer
+
+    def phase(self, now: float, stopping: bool, silent: bool) -> str:
+        if stopping:
+            return "stopping"
+        if silent:
+            return "silent"
+        if self.timer is None:
+            return "playing"
+        return self.timer.state(now).phase
+
+    def final(self, what: str):
+        from rich.text import Text
+
+        return Text.assemble(("■ ", "dim"), (self.label, "bold"), (f"  {what}", "dim"))
+
+    def line(self, now: float, stopping: bool = False, silent: bool = False):
+        from rich.text import Text
+
+        text = Text()
+        text.append("▶ ", style="green")
+        text.append(self.label, style="bold")
+        phase = self.phase(now, stopping, silent)
+        if phase == "stopping":
+            text.append("  stopping…", style="yellow")
+            return text
+        if phase == "silent":
+            text.append("  timer ended: silent · Ctrl-C to quit", style="dim")
+            return text
+        timer = self.timer
+        if timer is None or phase == "cancelled":
+            text.append("  no timer · Ctrl-C to stop", style="dim")
+            return text
+        state = timer.state(now)
+        text.append(f"  {format_clock(state.remaining)} left", style="cyan")
+        if state.phase == "fading":
+            cells = 10
+            full = int(round(state.fade_progress * cells))
+            text.append("  fading ")
+            text.append("█" * full, style="magenta")
+            text.append("░" * (cells - full), style="dim")
+            text.append(f" {state.fade_progress * 100:3.0f}%")
+        else:
+            text.append(f"  fade in {format_clock(max(0.0, timer.fade_start - now))}", style="dim")
+        text.append(f"  then {timer.then}", style="dim")
+        return text
+
+
+def play(
+    engine,
+    mix: Mix,
+    *,
+    timer: SleepTimer | None = None,
+    label: str = "custom mix",
+    console=None,
+    clock: Callable[[], float] = time.monotonic,
+    interrupts: Interrupts | None = None,
+) -> int:
+    """Play `mix` on `engine` until stopped; returns the exit status (0). Closes the engine."""
+    from rich.console import Console
+
+    console = console or Console(highlight=False)
+    live_mode = console.is_terminal
+    interrupts = interrupts or Interrupts().install()
+    status = Status(label, timer)
+    said: set[str] = set()
+
+    def say(key: str, message: str) -> None:
+        """Plain mode: one line per change of state."""
+        if live_mode or key in said:
+            return
+        said.add(key)
+        console.print(message, markup=False, highlight=False, soft_wrap=True)
+        console.file.flush()
+
+    live = None
+    silent = False
+    final = "stopped"
+    try:
+        engine.apply(mix)
+        if timer is not None:
+            now = clock()
+            timer.restart(now)  # the countdown starts when the sound does
+            engine.set_master_envelope(timer.envelope_points(now, engine.master_envelope_value()))
+        say("start", f"playing {label}: {describe_mix(mix)} ({engine.device}); "
+                     f"{describe_timer(timer)}; Ctrl-C to stop")
+        if live_mode:
+            from rich.live import Live
+
+            live = Live(status.line(clock()), console=console, refresh_per_second=4,
+                        transient=False, redirect_stdout=False, redirect_stderr=False)
+            live.start()
+        while not interrupts.stop.is_set():
+            now = clock()
+            if timer is not None and not silent:
+                if timer.fading(now):
+                    say("fade", f"fading out: {format_duration(timer.remaining(now))} to silence")
+                if timer.expired(now):
+                    if timer.then == "quit":
+                        say("end", "timer ended: quitting")
+                        final = "timer ended"
+                        return 0
+                    # stay open, silent; stopped layers cost no CPU
+                    engine.apply(Mix(master=mix.master), ramp=0.05)
+                    silent = True
+                    say("end", "timer ended: silent, layers stopped; Ctrl-C to quit")
+            if live is not None:
+                live.update(status.line(now, silent=silent))
+            wait = POLL
+            if timer is not None and not silent:
+                wait = min(POLL, max(0.005, timer.deadline - now))
+            interrupts.stop.wait(wait)
+        # a calm stop: fade out, unless a second interrupt comes or nothing sounds
+        if not silent and not interrupts.abort.is_set():
+            say("stop", f"stopping: fading out over {STOP_FADE:g}s")
+            if live is not None:
+                live.update(status.line(clock(), stopping=True))
+            engine.fade_master(0.0, STOP_FADE, curve="db")
+            interrupts.abort.wait(STOP_FADE + 0.1)
+        return 0
+    finally:
+        if live is not None:
+            live.update(status.final(final))
+            live.stop()
+        # from here on a further Ctrl-C is the default one: it ends the process quickly
+        interrupts.restore()
+        engine.close()

@@ -1,0 +1,1 @@
+"""The Textual mixer: the only package that imports Textual."""

@@ -1,0 +1,1 @@
+"""Widgets of the mixer, one module per area."""

@@ -1,0 +1,116 @@
+"""One row of the mixer: name, slider, percentage, mute mark and level meter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Static
+
+from ambience.tui.widgets.meter import LevelMeter
+from ambience.tui.widgets.slider import Slider
+
+MASTER = "master"
+
+
+def percent(value: float) -> str:
+    return f"{round(value * 100):3d} %"
+
+
+class MuteMark(Static):
+    """Click to mute or unmute the row."""
+
+    ALLOW_SELECT = False
+
+    class Clicked(Message):
+        def __init__(self, sound: str) -> None:
+            super().__init__()
+            self.sound = sound
+
+    def __init__(self, sound: str, muted: bool = False, *, id=None) -> None:
+        super().__init__(self._text(muted), id=id, classes="mute")
+        self.sound = sound
+        self.set_class(muted, "-muted")
+
+    @staticmethod
+    def _text(muted: bool) -> str:
+        return " M " if muted else " ♪ "
+
+    def show(self, muted: bool) -> None:
+        self.update(self._text(muted))
+        self.set_class(muted, "-muted")
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(self.Clicked(self.sound))
+
+
+class MixerRow(Horizontal):
+    """The row of one sound (or the master when `sound == MASTER`)."""
+
+    def __init__(self, sound: str, title: str, level: float, muted: bool,
+                 read_level: Callable[[], float], *, available: bool = True,
+                 description: str = "") -> None:
+        super().__init__(id=f"row-{sound}", classes="row")
+        self.sound = sound
+        self.title = title
+        self._level = level
+        self._muted = muted
+        self._read = read_level
+        self.available = available
+        self.description = description
+
+    def compose(self) -> ComposeResult:
+        name = Static(self.title, classes="name")
+        if self.description:
+            name.tooltip = self.description
+        yield name
+        yield Slider(self._level, id=f"slider-{self.sound}")
+        yield Static(percent(self._level), classes="pct")
+        if self.sound == MASTER:
+            yield Static("   ", classes="mute")
+        else:
+            yield MuteMark(self.sound, self._muted)
+        yield LevelMeter(self._read)
+
+    def on_mount(self) -> None:
+        self.set_available(self.available)
+        self.set_class(self._level > 0 and not self._muted, "-active")
+
+    @property
+    def slider(self) -> Slider:
+        return self.query_one(Slider)
+
+    @property
+    def level(self) -> float:
+        return self.slider.value
+
+    def show_level(self, level: float) -> None:
+        """Reflect a level set by the program (no Changed message reaches the app)."""
+        slider = self.slider
+        with slider.prevent(Slider.Changed):
+            slider.value = level
+        self.show_percent(slider.value)
+
+    def show_percent(self, level: float) -> None:
+        self.query_one(".pct", Static).update(percent(level))
+        self.set_class(level > 0 and not self._muted, "-active")
+
+    def show_muted(self, muted: bool) -> None:
+        self._muted = muted
+        if self.sound != MASTER:
+            self.query_one(MuteMark).show(muted)
+        self.set_class(muted, "-muted")
+        self.set_class(self.slider.value > 0 and not muted, "-active")
+
+    def set_available(self, available: bool) -> None:
+        self.available = available
+        self.set_class(not available, "-unavailable")
+        if not available and self.sound != MASTER:
+            self.query_one(".name", Static).tooltip = (
+                "this sound is not synthesized in this version yet: its level is kept in "
+                "presets but it is silent"
+            )
