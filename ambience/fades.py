@@ -2,7 +2,8 @@
 
 Pure maths. A "db" fade moves linearly in decibels (like a hand turning a knob), down to a
 floor of -60 dB and then linearly to silence in a short tail; a "linear" fade moves linearly
-in amplitude. Curves are lists of (seconds from now, gain) that the engine plays with one
+in amplitude; a "loudness" fade moves linearly in perceived loudness (the slider curve).
+Curves are lists of (seconds from now, gain) that the engine plays with one
 sample-accurate envelope (pyo's `Linseg`), never as a chain of steps from Python.
 """
 
@@ -58,12 +59,41 @@ def db_points(start: float, end: float, seconds: float) -> Points:
     return points
 
 
-def curve_points(start: float, end: float, seconds: float, curve: str = "db") -> Points:
-    if curve == "db":
-        return db_points(start, end, seconds)
-    if curve == "linear":
+def loudness_points(start: float, end: float, seconds: float, segments: int = 48) -> Points:
+    """Linear in perceived loudness: the slider position moves linearly (see `ambience.mix`),
+    so a fade-in from silence sounds like a hand pushing the slider up at a steady pace."""
+    from ambience.mix import gain_to_slider, slider_to_gain
+
+    seconds = max(float(seconds), 0.0)
+    if seconds == 0.0 or start == end:
         return linear_points(start, end, seconds)
-    raise ValueError(f"unknown fade curve {curve!r} (use 'db' or 'linear')")
+    a, b = gain_to_slider(start), gain_to_slider(end)
+    return [(seconds * i / segments, slider_to_gain(a + (b - a) * i / segments))
+            for i in range(segments + 1)]
+
+
+def crossfade_points(start: float, end: float, seconds: float, segments: int = 16) -> Points:
+    """A layer's gain ramp. Appearing layers rise on a sine and vanishing ones fall on a
+    cosine, so that a mix crossfading into another keeps its power (uncorrelated layers
+    fading linearly would dip 3 dB half-way); level changes stay linear."""
+    seconds = max(float(seconds), 0.0)
+    if seconds == 0.0 or start == end or (start > 0 and end > 0):
+        return linear_points(start, end, seconds)
+    if end == 0.0:  # fall from start on a quarter cosine
+        shape = [math.cos(0.5 * math.pi * i / segments) for i in range(segments + 1)]
+        return [(seconds * i / segments, start * shape[i]) for i in range(segments + 1)]
+    shape = [math.sin(0.5 * math.pi * i / segments) for i in range(segments + 1)]
+    return [(seconds * i / segments, end * shape[i]) for i in range(segments + 1)]
+
+
+CURVES = {"db": db_points, "linear": linear_points, "loudness": loudness_points}
+
+
+def curve_points(start: float, end: float, seconds: float, curve: str = "db") -> Points:
+    try:
+        return CURVES[curve](start, end, seconds)
+    except KeyError:
+        raise ValueError(f"unknown fade curve {curve!r} (use {', '.join(CURVES)})") from None
 
 
 def value_at(points: Points, t: float) -> float:

@@ -160,7 +160,7 @@ def play(
             now = clock()
             timer.restart(now)  # the countdown starts when the sound does
             engine.set_master_envelope(timer.envelope_points(now, engine.master_envelope_value()))
-        say("start", f"playing {label}: {describe_mix(mix)} ({engine.device}); "
+        say("start", f"playing {label}: {describe_mix(mix)}; output: {engine.device}; "
                      f"{describe_timer(timer)}; Ctrl-C to stop")
         if live_mode:
             from rich.live import Live

@@ -128,10 +128,9 @@ def missing_message(missing: list[tuple[str, list[str]]]) -> str:
     for sound, suggestions in missing:
         hint = " or ".join(f"`{s}`" for s in suggestions)
         parts.append(f"`{sound}`" + (f" (did you mean {hint}?)" if hint else ""))
-    return (
-        "not playing unknown sound" + ("s " if len(parts) > 1 else " ") + ", ".join(parts)
-        + "; they stay in the preset when it is saved"
-    )
+    if len(parts) == 1:
+        return f"not playing unknown sound {parts[0]}; it stays in the preset when it is saved"
+    return f"not playing unknown sounds {', '.join(parts)}; they stay in the preset when it is saved"
 
 
 def preset_from_mix(mix: Mix, name: str, base: Preset | None = None, catalog=None) -> Preset:

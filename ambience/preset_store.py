@@ -97,13 +97,15 @@ def find_preset(name_or_path: str) -> Preset:
 
     Raises PresetNotFound, or PresetError when the matching file is broken."""
     ref = str(name_or_path).strip()
+    if not ref:
+        raise PresetNotFound(ref, [])
     if _looks_like_file(ref):
         path = Path(ref).expanduser()
         if path.is_file():
             return load_preset(path)
         if "/" in ref or "\\" in ref:
             raise PresetNotFound(ref, [])
-    key = slug(ref)
+    key = slug(ref[:-5] if ref.lower().endswith(".toml") else ref)
     names = []
     for folder, origin in ((paths.user_presets_dir(), "user"), (paths.bundled_presets_dir(), "bundled")):
         if not folder.is_dir():

@@ -27,6 +27,8 @@ RESTORE = 3.0
 #: below this difference the envelope simply follows the curve (no restore segment)
 SETTLE_DB = 0.05
 END_ACTIONS = ("stop", "quit")
+#: shorter fades are treated as none (a cut at the deadline)
+MIN_FADE = 0.01
 
 Points = fades.Points
 
@@ -89,7 +91,7 @@ class SleepTimer:
         self.clock = clock
         self.duration = duration
         #: a fade longer than the timer starts right away
-        self.fade = min(fade, duration)
+        self.fade = min(fade, duration) if fade >= MIN_FADE else 0.0
         self.then = parse_then(then)
         self.started = clock() if start is None else float(start)
         self.deadline = self.started + duration
@@ -171,6 +173,8 @@ class SleepTimer:
     def gain_at(self, t: float) -> float:
         """The planned gain at clock time `t` (before any restore segment)."""
         pts = self.curve()
+        if not self.cancelled and t >= self.deadline:
+            return 0.0
         if t < pts[0][0]:
             return pts[0][1]
         if len(pts) == 2 and pts[0][0] == pts[1][0]:  # no fade: a cut at the deadline
@@ -215,7 +219,10 @@ class SleepTimer:
             if plan[0][0] > join:
                 points.append((plan[0][0] - now, target))
             points.append((max(plan[0][0] - now, settle) + 0.01, 0.0))
-        return _tidy(points)
+        points = _tidy(points)
+        if points[-1][1] != 0.0:  # whatever happened above, the deadline means silence
+            points.append((max(self.deadline - now, points[-1][0]) + 0.01, 0.0))
+        return points
 
 
 def _close(a: float, b: float) -> bool:

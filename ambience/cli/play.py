@@ -7,6 +7,7 @@ Also home of what `play` and `render` share: a PRESET argument (name or file) me
 from __future__ import annotations
 
 import argparse
+import re
 from dataclasses import dataclass
 
 from ambience.cli import common
@@ -35,9 +36,9 @@ def add_preset_argument(p: argparse.ArgumentParser) -> None:
 def add_timer_options(p: argparse.ArgumentParser, then_help: str | None = None) -> None:
     p.add_argument("--timer", "-t", type=common.duration_arg, default=None, metavar="DURATION",
                    help="sleep timer, e.g. 45m, 1h30m, 90s (a bare number is minutes)")
-    p.add_argument("--fade", type=common.duration_arg, default=None, metavar="DURATION",
+    p.add_argument("--fade", type=fade_arg, default=None, metavar="DURATION",
                    help="fade-out before the timer's end (default: the last 10 minutes, or the "
-                   "last third of a shorter timer)")
+                   "last third of a shorter timer; 0 for none)")
     if then_help is not None:
         p.add_argument("--then", choices=("quit", "stop"), default=None, help=then_help)
 
@@ -70,28 +71,52 @@ def load_preset(name: str):
         ) from None
     try:
         return preset_store.find_preset(name)
-    except (LookupError, ValueError, OSError) as exc:
-        raise common.CliError(str(exc)) from None
+    except (LookupError, ValueError, OSError) as exc:  # not found, broken file, unreadable
+        raise common.CliError(str(exc).strip("'\"")) from None
 
 
 def _preset_duration(preset, field: str) -> float | None:
-    raw = getattr(getattr(preset, "timer", None), field, None)
-    if raw in (None, ""):
+    """The preset's `[timer]` value in seconds (a fade of 0 means none), or a one-line error."""
+    timer = getattr(preset, "timer", None)
+    raw = getattr(timer, field, None)
+    if raw is None or raw == "":
         return None
     try:
-        return parse_duration(raw)
-    except DurationError as exc:
-        where = getattr(preset, "path", None) or getattr(preset, "name", "the preset")
+        seconds = getattr(timer, f"{field}_seconds", None)
+        if seconds is None:
+            seconds = fade_seconds(raw) if field == "fade" else parse_duration(raw)
+        return float(seconds)
+    except ValueError as exc:
+        where = getattr(preset, "source", None) or getattr(preset, "name", "the preset")
         raise common.CliError(f"{where}: [timer] {field}: {exc}") from None
 
 
-def timer_settings(args: argparse.Namespace, preset=None, then_default: str = "quit"
-                   ) -> TimerSettings | None:
-    """Flags win; the preset's `[timer]` fills what the user did not give."""
+def fade_seconds(text) -> float:
+    """Like `parse_duration`, but an explicit zero (`0`, `0s`) means no fade at all."""
+    if isinstance(text, str) and re.fullmatch(r"\s*0+(\.0*)?\s*[hms]?\s*", text):
+        return 0.0
+    if isinstance(text, (int, float)) and not isinstance(text, bool) and text == 0:
+        return 0.0
+    return parse_duration(text)
+
+
+def fade_arg(text: str) -> float:
+    try:
+        return fade_seconds(text)
+    except DurationError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}; 0 means no fade") from None
+
+
+def timer_settings(args: argparse.Namespace, preset=None, then_default: str = "quit",
+                   preset_needs_flag: bool = False) -> TimerSettings | None:
+    """Flags win; the preset's `[timer]` fills what the user did not give (with
+    `preset_needs_flag`, only once the user asked for a timer with --timer or --fade)."""
     duration = args.timer
     fade = args.fade
     then = getattr(args, "then", None)
     preset_timer = getattr(preset, "timer", None) if preset is not None else None
+    if preset_needs_flag and duration is None and fade is None:
+        preset_timer = None
     if preset_timer is not None:
         p_duration = _preset_duration(preset, "duration")
         p_fade = _preset_duration(preset, "fade")
@@ -114,7 +139,8 @@ def timer_settings(args: argparse.Namespace, preset=None, then_default: str = "q
     return TimerSettings(duration, fade, then or then_default)
 
 
-def request_from_args(args: argparse.Namespace, then_default: str = "quit") -> Request:
+def request_from_args(args: argparse.Namespace, then_default: str = "quit",
+                      preset_needs_flag: bool = False) -> Request:
     preset = None
     base = None
     label = "custom mix"
@@ -125,11 +151,21 @@ def request_from_args(args: argparse.Namespace, then_default: str = "quit") -> R
 
         catalog = load_catalog()
         base, missing = preset.to_mix(catalog)
-        if missing:
-            common.error(f"preset {args.preset!r}: skipping unknown sounds: {', '.join(missing)}")
         label = getattr(preset, "name", None) or args.preset
+        if missing:
+            common.error(f"preset {label!r}: {_missing_text(missing)}")
     mix, catalog = common.mix_from_args(args, base=base)
-    return Request(mix, catalog, label, timer_settings(args, preset, then_default))
+    timer = timer_settings(args, preset, then_default, preset_needs_flag)
+    return Request(mix, catalog, label, timer)
+
+
+def _missing_text(missing) -> str:
+    try:
+        from ambience.preset import missing_message
+
+        return missing_message(missing)
+    except ImportError:
+        return "not playing unknown sounds: " + ", ".join(str(m) for m in missing)
 
 
 def run(args: argparse.Namespace) -> int:

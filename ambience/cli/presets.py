@@ -199,6 +199,10 @@ def _read_import(source: str):
             return decode_share_line(source)
         path = Path(source).expanduser()
         if path.is_file():
+            with open(path, "rb") as fh:
+                head = fh.read(16).decode("utf-8", "replace")
+            if is_share_line(head):  # a share line kept in a text file
+                return decode_share_line(path.read_text(encoding="utf-8", errors="replace"))
             return load_preset(path)
     except PresetError as exc:
         raise CliError(str(exc)) from None

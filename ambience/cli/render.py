@@ -60,7 +60,9 @@ def envelope_for(timer_settings) -> list[tuple[float, float]] | None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    request = request_from_args(args, then_default="quit")
+    # a preset's [timer] shapes a render only when asked (--timer or --fade): a plain
+    # `--duration 1h` render of a sleep preset should not go silent at its 45th minute
+    request = request_from_args(args, then_default="quit", preset_needs_flag=True)
     if not request.mix.audible():
         raise common.CliError(
             "nothing to render: give a preset or layers with --layer SOUND=LEVEL "

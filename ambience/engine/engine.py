@@ -56,7 +56,8 @@ class _Slot:
     def __init__(self, sound: str, layer: Layer):
         self.sound = sound
         self.layer = layer
-        self.gain = pyo.SigTo(value=0.0, time=SLIDER_RAMP, init=0.0)
+        # a Linseg restarted from its current value for every change: exact, any shape
+        self.gain = pyo.Linseg([(0.0, 0.0), (0.001, 0.0)])
         self.post = pyo.Sig(layer.output, mul=self.gain)
         self.meter = pyo.Follower(self.post, freq=6)
         self.target = 0.0
@@ -69,6 +70,14 @@ class _Slot:
         self.layer.play()
         for obj in self.objects():
             obj.play()
+
+    def ramp(self, target: float, seconds: float) -> None:
+        start = float(self.gain.get())
+        points = fades.crossfade_points(start, target, max(seconds, 0.0))
+        if points[-1][0] <= 0.0:
+            points = [(0.0, start), (1.0 / 48000, target)]
+        self.gain.setList(points)
+        self.gain.play()
 
     def close(self) -> None:
         for obj in self.objects():
@@ -124,7 +133,7 @@ class Engine:
             )
             self._thread.start()
         if fade_in > 0:
-            self.fade_master(1.0, fade_in, curve="db")
+            self.fade_master(1.0, fade_in, curve="loudness")
         else:
             self.set_master_envelope([(0.0, 1.0)])
 
@@ -175,8 +184,7 @@ class Engine:
         if target == slot.target and slot.stop_at is None:
             return
         slot.target = target
-        slot.gain.setTime(max(ramp, 0.001))
-        slot.gain.setValue(target)
+        slot.ramp(target, ramp)
         slot.stop_at = now + ramp + STOP_MARGIN if target <= 0.0 else None
 
     def _start(self, sound: str) -> _Slot:

@@ -48,13 +48,15 @@ class Layer:
     def play(self) -> None:
         """Start every object (generators, triggers, envelopes) of the layer."""
         for obj in self._objects:
-            obj.play()
+            if hasattr(obj, "play"):  # tables have no play/stop
+                obj.play()
         self._playing = True
 
     def stop(self) -> None:
         """Stop every object: a stopped layer costs no CPU."""
         for obj in self._objects:
-            obj.stop()
+            if hasattr(obj, "stop"):
+                obj.stop()
         self._playing = False
 
     def close(self) -> None:

@@ -2,9 +2,9 @@
 
 The envelope is one `Linseg` whose breakpoints are replaced for every fade: it stays
 sample-exact over hours (pyo's `SigTo` does not: a 600 s ramp undershoots in float32).
-The limiter is a look-ahead compressor set hard, followed by a clip a little above its
-ceiling that only ever catches what the compressor's attack lets through, so the output
-never exceeds -1 dBFS whatever the sliders say.
+The limiter is a stereo-linked look-ahead peak limiter aiming at -3 dBFS, followed by a
+clip at -2 dBFS that only catches its residue, so the output never exceeds -1 dBFS
+whatever the sliders say.
 """
 
 from __future__ import annotations
@@ -12,9 +12,66 @@ from __future__ import annotations
 from ambience import fades
 from ambience.engine.layer import pyo
 
-#: the compressor's threshold (dBFS) and the hard ceiling behind it
-LIMIT_DB = -3.0
-CEILING = 10 ** (-1.5 / 20)
+#: the hard ceiling (sample peak) and the level the limiter aims a little below it
+CEILING = 10 ** (-2.0 / 20)
+TARGET = 10 ** (-3.0 / 20)
+#: look-ahead window of the peak detector (samples, a power of two), gain smoothing and delay
+WINDOW = 256
+SMOOTH = 128
+DELAY = 200
+RELEASE = 0.2
+
+
+class Limiter:
+    """A look-ahead peak limiter built from pyo primitives, stereo-linked.
+
+    The detector takes the larger of |L| and |R| (and of their half-sample estimates, so
+    that it sees true peaks, not just sample peaks), holds every peak for WINDOW samples (a
+    running maximum made of log2(WINDOW) delay+max stages), follows it with a fast attack and
+    a slow release, and turns it into a gain that is then averaged over SMOOTH samples. The
+    audio is delayed by DELAY samples so that the averaged gain has fully come down before a
+    peak arrives: no overshoot beyond the follower's residue, no click, no distortion below
+    the threshold (the gain is exactly 1 there).
+    """
+
+    def __init__(self, source, rate: int):
+        self._objs = []
+        own = self._own
+        # true peak: besides each sample, estimate the point half-way between two samples
+        # (4-tap interpolation), where a hard edge overshoots once it is band-limited
+        d1, d2, d3 = (own(pyo.SDelay(source, delay=(k + 0.5) / rate, maxdelay=(k + 2) / rate))
+                      for k in (1, 2, 3))
+        inner = own(pyo.Sig(own(d1 + d2), mul=9 / 16))
+        outer = own(pyo.Sig(own(source + d3), mul=1 / 16))
+        half = own(inner - outer)
+        peak = own(pyo.Max(
+            own(pyo.Max(own(pyo.Abs(source[0])), own(pyo.Abs(source[1])))),
+            own(pyo.Max(own(pyo.Abs(half[0])), own(pyo.Abs(half[1])))),
+        ))
+        held, span = peak, 1
+        while span < WINDOW:
+            late = own(pyo.SDelay(held, delay=(span + 0.5) / rate, maxdelay=(span + 2) / rate))
+            held = own(pyo.Max(held, late))
+            span *= 2
+        env = own(pyo.Follower2(held, risetime=0.0001, falltime=RELEASE))
+        gain = own(pyo.Div(TARGET, own(pyo.Max(env, TARGET))))
+        self.gain = own(pyo.Average(gain, size=SMOOTH))
+        late_audio = own(pyo.SDelay(source, delay=(DELAY + 0.5) / rate,
+                                    maxdelay=(DELAY + 2) / rate))
+        self.output = own(pyo.Sig(late_audio, mul=self.gain))
+
+    def _own(self, obj):
+        self._objs.append(obj)
+        return obj
+
+    def stop(self) -> None:
+        for obj in self._objs:
+            obj.stop()
+
+    def close(self) -> None:
+        self.stop()
+        self._objs.clear()
+        self.output = self.gain = None
 
 
 class MasterChain:
@@ -26,11 +83,9 @@ class MasterChain:
         self.env.play()
         self.pre = pyo.Sig(self.sum, mul=self.gain * self.env)
         self._gain_env = self.pre.mul  # the product object must stay referenced
-        self.limiter = pyo.Compress(
-            self.pre, thresh=LIMIT_DB, ratio=100, risetime=0.002, falltime=0.25,
-            lookahead=5.0, knee=0.3, outputAmp=False,
-        )
-        self.output = pyo.Clip(self.limiter, min=-CEILING, max=CEILING)
+        self.limiter = Limiter(self.pre, int(server.getSamplingRate()))
+        # the last guard: only what the limiter's follower lets through (a fraction of a dB)
+        self.output = pyo.Clip(self.limiter.output, min=-CEILING, max=CEILING)
         self.meter = pyo.Follower(self.output, freq=6)
         self.output.out()
 
@@ -62,7 +117,10 @@ class MasterChain:
 
     def close(self) -> None:
         """Stop and release every object of the chain (before the server shuts down)."""
-        for name in ("output", "meter", "limiter", "pre", "_gain_env", "env", "gain", "sum",
+        if self.limiter is not None:
+            self.limiter.close()
+            self.limiter = None
+        for name in ("output", "meter", "pre", "_gain_env", "env", "gain", "sum",
                      "mixer"):
             obj = getattr(self, name, None)
             if hasattr(obj, "stop"):

@@ -2,54 +2,60 @@
 
 The random generator is almost all of a noise layer's cost, so each colour draws from one
 generator and makes the right channel from a decorrelated copy (a delayed, all-pass-filtered
-version of the same noise) instead of paying for a second generator.
+version of the same noise) instead of paying for a second generator. Every delay is a whole
+number of samples: pyo interpolates fractional delays linearly, and inside an all-pass loop
+that interpolation acts as a low-pass that would leave the right channel duller and quieter.
 """
 
 from __future__ import annotations
 
 from ambience.engine.layer import Layer, pyo
 
-# Gains that put each colour at about -23 LUFS at slider 1.0 (measured by the loudness test).
-WHITE_GAIN = 0.071
-PINK_GAIN = 0.5
-BROWN_GAIN = 0.5
+# Gains that put each colour at -23 LUFS at slider 1.0 (measured by the loudness test).
+WHITE_GAIN = 0.0611
+PINK_GAIN = 0.1497
+BROWN_GAIN = 0.273
+
+#: the right channel's delay (samples at the server rate; a whole number, see above)
+DECORRELATE_DELAY = 12007
+
+#: pink and brown noise keep rising below hearing, where they only waste headroom and put a
+#: slow wander (DC over a minute) on the output: a gentle high-pass removes it
+SUBSONIC_HIGHPASS = 20.0
 
 
 class _Noise(Layer):
-    gain = 1.0
-
     def source(self):
         raise NotImplementedError
 
     def build(self):
+        sr = float(self.options.get("sr", 48000))
         src = self.own(self.source())
-        # The right channel: the same noise 11.3 ms later through two all-passes. Its
-        # correlation with the left channel is near zero above ~100 Hz, with no second RNG.
-        late = self.own(pyo.Delay(src, delay=0.0113, maxdelay=0.02))
-        ap1 = self.own(pyo.Allpass(late, delay=0.0037, feedback=0.6, maxdelay=0.01))
-        ap2 = self.own(pyo.Allpass(ap1, delay=0.0071, feedback=0.5, maxdelay=0.01))
-        return self.own(pyo.Mix([src, ap2], voices=2, mul=self.gain))
+        # The right channel: the same noise a quarter second later through an all-pass.
+        # Noise forgets itself within milliseconds, so the channels are uncorrelated at every
+        # frequency (even brown noise's low end), and the delay is long enough that the
+        # comb filter a mono sum makes has its notches finer than the ear (or an analyser)
+        # resolves, so the mono spectrum keeps its colour.
+        late = self.own(pyo.Delay(src, delay=DECORRELATE_DELAY / sr, maxdelay=0.3))
+        right = self.own(pyo.Allpass(late, delay=173 / sr, feedback=0.5, maxdelay=0.01))
+        return self.own(pyo.Mix([src, right], voices=2))
 
 
 class WhiteNoise(_Noise):
-    gain = WHITE_GAIN
-
     def source(self):
-        return pyo.Noise()
+        return pyo.Noise(mul=WHITE_GAIN)
 
 
 class PinkNoise(_Noise):
-    gain = PINK_GAIN
-
     def source(self):
-        return pyo.PinkNoise()
+        raw = self.own(pyo.PinkNoise(mul=PINK_GAIN))
+        return pyo.ButHP(raw, freq=SUBSONIC_HIGHPASS)
 
 
 class BrownNoise(_Noise):
-    gain = BROWN_GAIN
-
     def source(self):
-        return pyo.BrownNoise()
+        raw = self.own(pyo.BrownNoise(mul=BROWN_GAIN))
+        return pyo.ButHP(raw, freq=SUBSONIC_HIGHPASS)
 
 
 SOUNDS = {"white": WhiteNoise, "pink": PinkNoise, "brown": BrownNoise}

@@ -23,8 +23,8 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(id="dialog", classes="dialog confirm"):
             yield Static(self.question, id="question")
             with Horizontal(classes="buttons"):
-                yield Button("Overwrite (y)", id="yes", variant="warning")
-                yield Button("Cancel (n)", id="no")
+                yield Button("Overwrite (y)", id="yes", variant="warning", compact=True)
+                yield Button("Cancel (n)", id="no", compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

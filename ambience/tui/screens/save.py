@@ -37,8 +37,8 @@ class SaveDialog(ModalScreen[SaveRequest | None]):
             yield Input(self.initial, placeholder="preset name", id="name")
             yield Static("", id="error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button("Save", id="save", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         name = self.query_one("#name", Input)

@@ -39,7 +39,7 @@ class TimerDialog(ModalScreen[TimerRequest | None]):
                 yield Static(f"running: {self.running} left", id="running")
             with Horizontal(classes="buttons quick"):
                 for minutes in QUICK:
-                    yield Button(f"{minutes} min", id=f"quick-{minutes}")
+                    yield Button(f"{minutes} min", id=f"quick-{minutes}", compact=True)
             yield Input(placeholder="or a duration: 20, 1h30m, 45m", id="duration")
             yield Input(placeholder="fade: default (last 10 min, or a third)", id="fade")
             with RadioSet(id="then"):
@@ -47,10 +47,10 @@ class TimerDialog(ModalScreen[TimerRequest | None]):
                 yield RadioButton("then quit", id="then-quit")
             yield Static("", id="error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button("Start", id="start", variant="primary")
+                yield Button("Start", id="start", variant="primary", compact=True)
                 if self.running:
-                    yield Button("Cancel timer", id="cancel-timer", variant="warning")
-                yield Button("Close", id="close")
+                    yield Button("Cancel timer", id="cancel-timer", variant="warning", compact=True)
+                yield Button("Close", id="close", compact=True)
 
     def on_mount(self) -> None:
         for inp in self.query(Input):

@@ -19,6 +19,17 @@ class MixerHeader(Widget):
     paused: reactive[bool] = reactive(False)
     countdown: reactive[str] = reactive("")
 
+    def __init__(self, *, id=None) -> None:
+        super().__init__(id=id)
+        self.countdown_source = lambda: ""
+
+    def on_mount(self) -> None:
+        # the countdown only repaints here; the timer's expiry is a one-shot in the app
+        self.set_interval(1.0, self.tick)
+
+    def tick(self) -> None:
+        self.countdown = self.countdown_source()
+
     def render(self) -> Text:
         t = Text(no_wrap=True, overflow="ellipsis")
         t.append(" ambience ", style="bold reverse")

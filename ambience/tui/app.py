@@ -1,0 +1,577 @@
+"""The mixer application: `ambience` with no command.
+
+The interface owns one value, the mix (`self.mix`), and hands every change to the engine
+through the bridge. The engine boots in a thread worker, so the window draws at once, also
+when the audio device is slow or missing; with no sound the mixer still edits and saves.
+Clock and level source can be injected, so tests and snapshots are deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Input, Static
+
+from ambience import paths
+from ambience.catalog import Catalog, load_catalog
+from ambience.mix import Layer, Mix
+from ambience.tui import store
+from ambience.tui.commands import MixerCommands
+from ambience.tui.engine_bridge import Bridge, EngineFailed, EngineReady, LevelFeed, boot
+from ambience.tui.widgets.header import MixerHeader
+from ambience.tui.widgets.mixer_row import MASTER, MixerRow, MuteMark
+from ambience.tui.widgets.slider import Slider
+
+#: crossfade when a preset is opened
+OPEN_RAMP = 3.0
+#: pause / resume fade (linear, short)
+PAUSE_FADE = 0.4
+#: fade-out before quitting
+QUIT_FADE = 1.0
+#: `+`/`-` change a running timer by this much
+TIMER_STEP = 300.0
+#: the last session is written at most this often while the mix changes
+SESSION_INTERVAL = 2.0
+CATEGORY_TITLES = {"nature": "Nature", "asmr": "ASMR", "noise": "Noise", "indoors": "Indoors",
+                   "user": "Your sounds"}
+#: used when there is no last session and the bundled default preset is missing
+FALLBACK_MIX = Mix(1.0, (Layer("brown", 0.3),))
+
+
+class RowList(VerticalScroll, can_focus=False):
+    """The scrolling list of rows. Its keys move between rows instead of scrolling."""
+
+    BINDINGS = [
+        Binding("up,k", "app.move(-1)", "Up", show=False),
+        Binding("down,j", "app.move(1)", "Down", show=False),
+        *[Binding(str(n), f"app.digit({n})", f"{n * 10} %", show=False) for n in range(10)],
+        Binding("m", "app.mute", "Mute", show=False),
+    ]
+
+
+class AmbienceApp(App[int]):
+    """The mixer. `engine_factory` builds the engine (in a thread); `clock` drives the sleep
+    timer; `levels` replaces the engine's level snapshot (for deterministic screenshots)."""
+
+    CSS_PATH = "ambience.tcss"
+    TITLE = "ambience"
+    AUTO_FOCUS = None
+    COMMANDS = App.COMMANDS | {MixerCommands}
+    BINDINGS = [
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("space", "pause", "Pause"),
+        Binding("m", "mute", "Mute"),
+        Binding("t", "timer", "Timer"),
+        Binding("plus", "timer_step(1)", "+5m"),
+        Binding("minus", "timer_step(-1)", "-5m"),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("o", "open", "Open"),
+        Binding("a", "active_only", "Active"),
+        Binding("slash", "filter", "Find"),
+        Binding("f1,question_mark", "help", "Help"),
+        Binding("q", "quit_fade", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        audio: str = "auto",
+        device: str | int | None = None,
+        *,
+        engine_factory: Callable[[], Any] | None = None,
+        catalog: Catalog | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        levels: Callable[[], Any] | None = None,
+        restore: bool = True,
+    ) -> None:
+        super().__init__()
+        self.catalog = catalog if catalog is not None else load_catalog()
+        self.audio = audio
+        self.device = device
+        self.clock = clock
+        self._factory = engine_factory or self._default_factory
+        self.bridge = Bridge()
+        self.feed = LevelFeed(levels or self.bridge.levels)
+        self.sleep = None  # a running SleepTimer
+        self.paused = False
+        self.active_only = False
+        self.name_filter = ""
+        self.no_sound_reason: str | None = None
+        self._quitting = False
+        self._closed = False
+        self._expiry = None
+        self._restore = restore
+        self.preset = None  # the Preset the mix came from (kept for saving)
+        self.saved_mix = Mix()
+        self.mix = Mix()
+        self._load_start_mix()
+        self.debouncer = store.session_debouncer(self.preset, SESSION_INTERVAL, self.catalog)
+
+    # ------------------------------------------------------------------ start
+    def _default_factory(self):
+        from ambience.engine import Engine
+
+        return Engine(self.audio, device=self.device, catalog=self.catalog)
+
+    def _load_start_mix(self) -> None:
+        warnings: list[str] = []
+        preset = store.start_preset(warnings.append) if self._restore else None
+        self._start_warnings = warnings
+        if preset is None:
+            self.mix, self.saved_mix, self.preset = FALLBACK_MIX, FALLBACK_MIX, None
+            return
+        mix, missing = preset.to_mix(self.catalog)
+        self.mix = mix
+        self.preset = preset
+        self.saved_mix = store.reference_mix(preset, self.catalog, mix)
+        if missing:
+            self._start_warnings.append(store.missing_text(missing))
+
+    def compose(self) -> ComposeResult:
+        yield MixerHeader(id="header")
+        yield Input(placeholder="filter rows by name (escape clears)", id="filter")
+        with RowList(id="rows"):
+            yield MixerRow(MASTER, "Master", self.mix.master, False, self.feed.master)
+            for category, sounds in self.catalog.by_category().items():
+                yield Static(CATEGORY_TITLES.get(category, category.title()),
+                             classes="category", id=f"cat-{category}")
+                for info in sounds:
+                    layer = self.mix.layer(info.id)
+                    yield MixerRow(
+                        info.id, info.name, layer.level if layer else 0.0,
+                        layer.muted if layer else False,
+                        lambda s=info.id: self.feed.layer(s),
+                        description=info.description,
+                    )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        store.apply_saved_theme(self)
+        self.theme_changed_signal.subscribe(self, lambda theme: store.save_theme(theme.name))
+        header = self.header
+        header.preset = self.preset_name
+        header.dirty = self.mix != self.saved_mix
+        header.countdown_source = self.countdown_text
+        self.set_interval(1.0, self.debouncer.poll)
+        for warning in self._start_warnings:
+            self.notify(warning, severity="warning", timeout=8)
+        rows = self.sound_rows()
+        (rows[0] if rows else self.row(MASTER)).slider.focus()
+        self.boot_engine()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="engine")
+    def boot_engine(self) -> None:
+        message = boot(self._factory)
+        if isinstance(message, EngineReady) and self._closed:
+            message.engine.close()  # the window closed while the engine was booting
+            return
+        self.post_message(message)
+
+    def on_engine_ready(self, message: EngineReady) -> None:
+        if self._closed:
+            message.engine.close()
+            return
+        self.bridge.attach(message.engine, self.catalog.ids())
+        for sound in self.bridge.unplayable:
+            row = self.row(sound)
+            if row is not None:
+                row.set_available(False)
+        self.bridge.apply(self.mix)
+        if self.paused:
+            self.bridge.fade_master(0.0, PAUSE_FADE, "linear")
+        elif self.sleep is not None:
+            self._apply_timer_envelope()
+        self.header.output = str(getattr(message.engine, "device", self.audio))
+        self._report_engine_problems()
+        self.refresh(repaint=True)  # booting may have muted fd 2 for a moment
+
+    def on_engine_failed(self, message: EngineFailed) -> None:
+        self.no_sound_reason = message.reason
+        self.header.no_sound = True
+        self.header.output = message.reason.split(". ")[0].rstrip(".")
+        self.notify(message.reason, title="No sound", severity="error", timeout=15)
+        self.refresh(repaint=True)
+
+    def on_unmount(self) -> None:
+        self._closed = True
+        self.debouncer.flush()
+        self.bridge.close()
+
+    # ------------------------------------------------------------------ lookups
+    @property
+    def header(self) -> MixerHeader:
+        return self.query_one(MixerHeader)
+
+    @property
+    def engine(self):
+        return self.bridge.engine
+
+    @property
+    def preset_name(self) -> str:
+        return self.preset.name if self.preset is not None else "untitled"
+
+    def row(self, sound: str) -> MixerRow | None:
+        for row in self.query(MixerRow):
+            if row.sound == sound:
+                return row
+        return None
+
+    def all_rows(self) -> list[MixerRow]:
+        return list(self.query(MixerRow))
+
+    def sound_rows(self) -> list[MixerRow]:
+        return [r for r in self.all_rows() if r.sound != MASTER]
+
+    def visible_rows(self) -> list[MixerRow]:
+        return [r for r in self.all_rows() if r.display]
+
+    def focused_row(self) -> MixerRow | None:
+        node = self.focused
+        while node is not None and not isinstance(node, MixerRow):
+            node = node.parent
+        return node
+
+    # ------------------------------------------------------------------ changing the mix
+    def set_level(self, sound: str, level: float) -> None:
+        level = min(1.0, max(0.0, round(level, 4)))
+        if sound == MASTER:
+            mix = self.mix.with_master(level)
+        elif level <= 0.0:
+            mix = self.mix.without(sound)
+        else:
+            mix = self.mix.with_level(sound, level)
+        self.change_mix(mix)
+
+    def change_mix(self, mix: Mix, ramp: float | None = None) -> None:
+        """The one place the mix changes: engine, rows, header, last session."""
+        self.mix = mix
+        self.bridge.apply(mix, ramp=ramp)
+        self._show_mix()
+        self.debouncer.feed(mix)
+        self._report_engine_problems()
+
+    def _show_mix(self) -> None:
+        for row in self.all_rows():
+            if row.sound == MASTER:
+                level, muted = self.mix.master, False
+            else:
+                layer = self.mix.layer(row.sound)
+                level, muted = (layer.level, layer.muted) if layer else (0.0, False)
+            if abs(row.slider.value - level) > 1e-9:
+                row.show_level(level)
+            else:
+                row.show_percent(level)
+            row.show_muted(muted)
+        self.header.dirty = self.mix != self.saved_mix
+
+    def _report_engine_problems(self) -> None:
+        while self.bridge.problems:
+            self.notify(self.bridge.problems.pop(0), severity="warning", timeout=6)
+        for sound in self.bridge.unplayable:
+            row = self.row(sound)
+            if row is not None and row.available:
+                row.set_available(False)
+
+    @on(Slider.Changed)
+    def slider_changed(self, event: Slider.Changed) -> None:
+        if not event.user:
+            return
+        row = event.slider.parent
+        if isinstance(row, MixerRow):
+            self.set_level(row.sound, event.value)
+
+    @on(MuteMark.Clicked)
+    def mute_clicked(self, event: MuteMark.Clicked) -> None:
+        self.toggle_mute(event.sound)
+
+    def toggle_mute(self, sound: str) -> None:
+        layer = self.mix.layer(sound)
+        if layer is None:
+            self.notify("this sound is not in the mix: raise its level first", timeout=3)
+            return
+        self.change_mix(self.mix.with_muted(sound, not layer.muted))
+
+    # ------------------------------------------------------------------ row keys
+    def action_move(self, step: int) -> None:
+        rows = self.visible_rows()
+        if not rows:
+            return
+        current = self.focused_row()
+        if current not in rows:
+            target = rows[0] if step > 0 else rows[-1]
+        else:
+            index = rows.index(current) + step
+            target = rows[max(0, min(len(rows) - 1, index))]
+        target.slider.focus()
+        target.scroll_visible()
+
+    def action_digit(self, n: int) -> None:
+        row = self.focused_row()
+        if row is not None:
+            self.set_level(row.sound, n / 10)
+
+    def action_mute(self) -> None:
+        row = self.focused_row()
+        if row is None:
+            return
+        if row.sound == MASTER:
+            self.action_pause()
+        else:
+            self.toggle_mute(row.sound)
+
+    # ------------------------------------------------------------------ pause
+    def action_pause(self) -> None:
+        self.paused = not self.paused
+        self.header.paused = self.paused
+        if self.paused:
+            self.bridge.fade_master(0.0, PAUSE_FADE, "linear")
+            self.notify("paused: space resumes", timeout=2)
+        elif self.sleep is not None:
+            self._apply_timer_envelope(PAUSE_FADE)
+        else:
+            self.bridge.fade_master(1.0, PAUSE_FADE, "linear")
+
+    # ------------------------------------------------------------------ sleep timer
+    def countdown_text(self) -> str:
+        if self.sleep is None:
+            return ""
+        from ambience.durations import format_clock
+
+        return format_clock(self.sleep.remaining(self.clock()))
+
+    def action_timer(self) -> None:
+        from ambience.tui.screens.timer import TimerDialog
+
+        self.push_screen(TimerDialog(self.countdown_text()), self.timer_chosen)
+
+    def timer_chosen(self, request) -> None:
+        if request is None:
+            return
+        from ambience.tui.screens.timer import describe
+
+        if request.duration is None:
+            self.cancel_timer()
+        else:
+            self.start_timer(request.duration, request.fade, request.then)
+        self.notify(describe(request), timeout=3)
+
+    def start_timer(self, duration: float, fade: float | None = None, then: str = "stop") -> None:
+        from ambience.timer import SleepTimer
+
+        self.sleep = SleepTimer(duration, fade, then, clock=self.clock)
+        if not self.paused:
+            self._apply_timer_envelope()
+        self._schedule_expiry()
+        self.header.countdown = self.countdown_text()
+        self.refresh_bindings()
+
+    def cancel_timer(self) -> None:
+        timer, self.sleep = self.sleep, None
+        if self._expiry is not None:
+            self._expiry.stop()
+            self._expiry = None
+        if timer is not None and not self.paused:
+            timer.cancel()
+            self.bridge.set_master_envelope(
+                timer.envelope_points(self.clock(), self.bridge.master_gain()))
+        self.header.countdown = ""
+        self.refresh_bindings()
+
+    def action_timer_step(self, direction: int) -> None:
+        if self.sleep is None:
+            self.notify("no sleep timer is running: t starts one", timeout=3)
+            return
+        self.sleep.extend(direction * TIMER_STEP, self.clock())
+        if not self.paused:
+            self._apply_timer_envelope()
+        self._schedule_expiry()
+        self.header.countdown = self.countdown_text()
+        self.notify(f"sleep timer: {self.countdown_text()} left", timeout=2)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "timer_step" and self.sleep is None:
+            return False  # hidden from the footer until a timer runs
+        return True
+
+    def _apply_timer_envelope(self, lead: float = 0.0) -> None:
+        """Hand the timer's curve to the engine. With `lead`, first move linearly to where
+        the curve will be `lead` seconds from now (resume after a pause)."""
+        if self.sleep is None:
+            return
+        now = self.clock()
+        current = self.bridge.master_gain()
+        if lead <= 0.0:
+            self.bridge.set_master_envelope(self.sleep.envelope_points(now, current))
+            return
+        target = self.sleep.gain_at(now + lead) if not self.sleep.expired(now + lead) else 0.0
+        later = self.sleep.envelope_points(now + lead, target)
+        points = [(0.0, current)] + [(t + lead, g) for t, g in later]
+        self.bridge.set_master_envelope(points)
+
+    def _schedule_expiry(self) -> None:
+        if self._expiry is not None:
+            self._expiry.stop()
+        if self.sleep is not None:
+            delay = max(0.0, self.sleep.remaining(self.clock()))
+            self._expiry = self.set_timer(delay, self.check_timer)
+
+    def check_timer(self) -> None:
+        """The timer's one-shot: act if the deadline has passed (by the injected clock),
+        otherwise wait for the rest."""
+        self._expiry = None
+        timer = self.sleep
+        if timer is None:
+            return
+        if not timer.expired(self.clock()):
+            self._schedule_expiry()
+            return
+        self.sleep = None
+        self.header.countdown = ""
+        self.refresh_bindings()
+        if timer.then == "quit":
+            self.notify("sleep timer ended: quitting", timeout=2)
+            self._finish_quit()
+            return
+        self.paused = True
+        self.header.paused = True
+        self.bridge.fade_master(0.0, 0.5, "db")  # already silent unless the fade was short
+        self.notify("sleep timer ended: stopped (space plays again)", timeout=5)
+
+    # ------------------------------------------------------------------ presets
+    def action_save(self) -> None:
+        from ambience.tui.screens.save import SaveDialog
+
+        self.push_screen(
+            SaveDialog(self.preset_name if self.preset else "", store.preset_exists,
+                       summary=store.mix_summary(self.mix)),
+            self.save_chosen,
+        )
+
+    def save_chosen(self, request) -> None:
+        if request is None:
+            return
+        try:
+            preset, path = store.save_mix(self.mix, request.name, self.preset, request.overwrite,
+                                          self.catalog)
+        except Exception as exc:  # PresetExists, PresetError, OSError: all shown, none fatal
+            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
+            return
+        self.preset = preset
+        self.saved_mix = self.mix
+        self.debouncer.base = preset
+        self.debouncer.feed(self.mix)
+        self.header.preset = preset.name
+        self.header.dirty = False
+        self.notify(f"saved “{preset.name}” to {path}", title="Saved", timeout=4)
+
+    def action_open(self) -> None:
+        from ambience.tui.screens.open import OpenDialog
+
+        self.push_screen(OpenDialog(store.all_presets(), store.resolve_text), self.open_preset)
+
+    def open_preset(self, preset) -> None:
+        """Crossfade to `preset` over OPEN_RAMP seconds."""
+        if preset is None:
+            return
+        mix, missing = preset.to_mix(self.catalog)
+        self.preset = preset
+        self.saved_mix = mix
+        self.debouncer.base = preset
+        self.header.preset = preset.name
+        self.change_mix(mix, ramp=OPEN_RAMP)
+        self.notify(f"opened “{preset.name}”", title="Loaded", timeout=3)
+        if missing:
+            self.notify(store.missing_text(missing), severity="warning", timeout=8)
+        if self.active_only:
+            self._apply_filters()
+
+    # ------------------------------------------------------------------ filters
+    def action_active_only(self) -> None:
+        self.active_only = not self.active_only
+        self._apply_filters()
+        self.notify("showing active layers only" if self.active_only else "showing all sounds",
+                    timeout=2)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.cursor_blink = not self.is_headless
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.name_filter = event.value.strip().casefold()
+        self._apply_filters()
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self, event: Input.Submitted) -> None:
+        rows = [r for r in self.visible_rows() if r.sound != MASTER] or self.visible_rows()
+        if rows:
+            rows[0].slider.focus()
+        if not event.value.strip():
+            event.input.display = False
+
+    def on_key(self, event) -> None:
+        box = self.query_one("#filter", Input)
+        if event.key == "escape" and box.has_focus:
+            event.stop()
+            box.value = ""
+            box.display = False
+            self.name_filter = ""
+            self._apply_filters()
+            self.action_move(1)
+
+    def _apply_filters(self) -> None:
+        for row in self.all_rows():
+            if row.sound == MASTER:
+                row.display = not self.name_filter
+                continue
+            layer = self.mix.layer(row.sound)
+            active = layer is not None and layer.level > 0 and not layer.muted
+            named = (not self.name_filter or self.name_filter in row.title.casefold()
+                     or self.name_filter in row.sound)
+            row.display = named and (active or not self.active_only)
+        for category, sounds in self.catalog.by_category().items():
+            shown = any((r := self.row(i.id)) is not None and r.display for i in sounds)
+            self.query_one(f"#cat-{category}").display = shown
+        focused = self.focused_row()
+        if focused is not None and not focused.display:
+            rows = self.visible_rows()
+            if rows:
+                rows[0].slider.focus()
+
+    # ------------------------------------------------------------------ help, quit
+    def action_help(self) -> None:
+        from ambience.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_quit_fade(self) -> None:
+        """Fade out, then quit; a second `q` quits at once."""
+        if self._quitting or not self.bridge.live or self.paused:
+            self._finish_quit()
+            return
+        self._quitting = True
+        self.bridge.fade_master(0.0, QUIT_FADE, "db")
+        self.notify("fading out…", timeout=QUIT_FADE)
+        self.set_timer(QUIT_FADE + 0.05, self._finish_quit)
+
+    def _finish_quit(self) -> None:
+        self._quitting = True
+        self.debouncer.flush()
+        self.exit(0)
+
+
+def run_app(audio: str = "auto", device: str | int | None = None) -> int:
+    """Entry point of `ambience` with no command."""
+    app = AmbienceApp(audio=audio, device=device)
+    result = app.run()
+    return int(result or app.return_code or 0)

@@ -1,0 +1,49 @@
+"""The command palette (ctrl+p): every preset, and the mixer's main actions."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+ACTIONS = [
+    ("Pause or resume", "fade everything out or back in", "pause"),
+    ("Sleep timer…", "stop or quit after a while, fading out slowly", "timer"),
+    ("Save preset…", "save the mix under a name", "save"),
+    ("Open preset…", "a preset, a preset file or a share line", "open"),
+    ("Show active layers only", "hide the sounds that are not playing (toggle)", "active_only"),
+    ("Filter rows", "show the sounds whose name matches", "filter"),
+    ("Help", "keys and mouse actions", "help"),
+    ("Fade out and quit", "", "quit_fade"),
+]
+
+
+class MixerCommands(Provider):
+    """Presets first, then actions; the preset list is read when the palette opens."""
+
+    async def startup(self) -> None:
+        from ambience.tui import store
+
+        try:
+            self.presets = store.all_presets()
+        except Exception:
+            self.presets = []
+
+    def _entries(self):
+        app = self.app
+        for preset in self.presets:
+            layers = ", ".join(layer.sound for layer in preset.layers) or "no layers"
+            yield (f"Open preset: {preset.name}", layers, partial(app.open_preset, preset))
+        for title, help_text, action in ACTIONS:
+            yield (title, help_text, partial(app.run_action, action))
+
+    async def discover(self) -> Hits:
+        for title, help_text, command in self._entries():
+            yield DiscoveryHit(title, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, command in self._entries():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), command, help=help_text)

@@ -1,0 +1,132 @@
+"""What the mixer needs from the preset store, in the words the interface uses.
+
+Thin: presets, the last session and share lines live in `ambience.preset_store`,
+`ambience.preset` and `ambience.share`; this adds the theme file and short texts for toasts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from ambience import paths
+from ambience.mix import Mix
+
+THEME_FILE = "tui.json"
+
+
+def start_preset(warn: Callable[[str], None]):
+    """The last session, else the bundled default preset, else None."""
+    from ambience.preset_store import default_preset, load_last_session
+
+    try:
+        session = load_last_session(on_warning=warn)
+    except OSError as exc:
+        warn(f"the last session could not be read ({exc}); starting with the default mix")
+        session = None
+    return session if session is not None else default_preset()
+
+
+def reference_mix(preset, catalog, mix: Mix) -> Mix:
+    """The mix a restored session is compared with for the header's 'changed' mark: the
+    named preset it came from, when that still exists."""
+    from ambience.preset import PresetError
+    from ambience.preset_store import LAST_SESSION_NAME, PresetNotFound, find_preset
+
+    if getattr(preset, "origin", "") != "session" or preset.name == LAST_SESSION_NAME:
+        return mix
+    try:
+        return find_preset(preset.name).to_mix(catalog)[0]
+    except (PresetNotFound, PresetError, OSError):
+        return mix
+
+
+def session_debouncer(base, interval: float, catalog):
+    from ambience.preset_store import Debouncer
+
+    return Debouncer(interval=interval, base=base, catalog=catalog)
+
+
+def missing_text(missing) -> str:
+    from ambience.preset import missing_message
+
+    return missing_message(missing)
+
+
+def preset_exists(name: str) -> bool:
+    """Would saving under `name` replace or hide a preset (so the user must confirm)?"""
+    from ambience.preset_store import bundled_presets, slug, user_preset_path, user_presets
+
+    key = slug(name)
+    if user_preset_path(name).exists():
+        return True
+    return any(slug(p.name) == key for p in user_presets() + bundled_presets())
+
+
+def save_mix(mix: Mix, name: str, base, overwrite: bool, catalog):
+    from ambience.preset import preset_from_mix
+    from ambience.preset_store import save_user_preset
+
+    preset = preset_from_mix(mix, name, base=base, catalog=catalog)
+    path = save_user_preset(preset, force=overwrite)
+    return preset, path
+
+
+def all_presets() -> list:
+    from ambience.preset_store import list_presets
+
+    return list_presets()
+
+
+def resolve_text(text: str):
+    """A preset from what the user typed or pasted: a share line, a file path or a name."""
+    from ambience.preset_store import find_preset
+    from ambience.share import decode_share_line, is_share_line
+
+    text = text.strip()
+    if is_share_line(text):
+        preset = decode_share_line(text)
+        preset.origin = "share"
+        return preset
+    return find_preset(text)
+
+
+def mix_summary(mix: Mix, limit: int = 8) -> str:
+    parts = [
+        f"{layer.sound} {round(layer.level * 100)} %" + (" (muted)" if layer.muted else "")
+        for layer in mix.layers
+    ]
+    if len(parts) > limit:
+        parts = parts[:limit] + [f"+{len(parts) - limit} more"]
+    return " · ".join(parts) or "no layers"
+
+
+# ------------------------------------------------------------------ theme
+def _theme_path():
+    return paths.user_config_dir() / THEME_FILE
+
+
+def saved_theme() -> str | None:
+    try:
+        data = json.loads(_theme_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    theme = data.get("theme") if isinstance(data, dict) else None
+    return theme if isinstance(theme, str) else None
+
+
+def save_theme(name: str) -> None:
+    path = _theme_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"theme": name}) + "\n", encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only config folder only costs the remembered theme
+
+
+def apply_saved_theme(app) -> None:
+    theme = saved_theme()
+    if theme and theme in app.available_themes:
+        app.theme = theme

@@ -1,0 +1,34 @@
+"""Shared fixtures: user folders in a temporary place, a manual engine, test audio files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+RATE = 48000
+
+
+@pytest.fixture(autouse=True)
+def user_folders(tmp_path, monkeypatch):
+    """Every test gets empty user config, data and state folders (XDG on Linux)."""
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        folder = tmp_path / var.lower()
+        folder.mkdir()
+        monkeypatch.setenv(var, str(folder))
+    return tmp_path
+
+
+@pytest.fixture
+def engine():
+    from ambience.engine import Engine
+
+    eng = Engine("manual", rate=RATE, seed=11, fade_in=0.0)
+    yield eng
+    eng.close()
+
+
+def write_audio(path, data: np.ndarray, rate: int, **kw) -> str:
+    import soundfile
+
+    soundfile.write(str(path), data, rate, **kw)
+    return str(path)
