@@ -82,7 +82,7 @@ class Catalog:
         return self.sounds.get(sound)
 
     def suggest(self, sound: str, n: int = 2) -> list[str]:
-        return difflib.get_close_matches(sound.lower(), self.ids(), n=n, cutoff=0.5)
+        return difflib.get_close_matches(sound.lower(), self.ids(), n=n, cutoff=0.6)
 
     def resolve(self, ref: str) -> SoundInfo:
         """A sound id, or (for the command line) a path to an audio file."""

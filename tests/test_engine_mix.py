@@ -185,3 +185,14 @@ def test_layers_come_and_go_under_a_server_running_in_real_time(tmp_path):
         assert engine.time() > 0.5
     finally:
         engine.close()
+
+
+def test_a_broken_layer_does_not_stop_the_rest_of_the_mix(engine):
+    with pytest.raises(EngineError, match="nosuch"):
+        engine.apply(Mix(1.0, (Layer("pink", 0.5), Layer("nosuch", 0.5))))
+    assert engine.playing() == ["pink"]
+    assert "nosuch" in engine.problems
+    # later slider moves do not raise again for the same broken layer
+    engine.apply(Mix(1.0, (Layer("pink", 0.6), Layer("nosuch", 0.5))))
+    engine.apply(Mix(1.0, (Layer("pink", 0.6),)))
+    assert engine.problems == {}

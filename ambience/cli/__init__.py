@@ -11,10 +11,10 @@ import argparse
 import sys
 
 from ambience import __version__
-from ambience.cli import common, devices, play, render, sounds
+from ambience.cli import common, devices, play, presets, render, sounds
 
 #: modules that add subcommands: each has `add_parser(subparsers)`; its parser sets `run`
-COMMANDS = [play, render, devices, sounds]
+COMMANDS = [play, render, presets, devices, sounds]
 
 
 def build_parser() -> argparse.ArgumentParser:

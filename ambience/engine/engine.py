@@ -114,6 +114,8 @@ class Engine:
             self.server.setGlobalSeed(int(seed) or 1)
         self._lock = threading.RLock()
         self._slots: dict[str, _Slot] = {}
+        #: sounds of the current mix that could not be built, with the reason
+        self.problems: dict[str, str] = {}
         self._mix = Mix()
         self._frames = 0
         self._t0 = _time.monotonic()
@@ -155,7 +157,12 @@ class Engine:
         With `ramp=None` a slider move ramps in 50 ms and a layer that appears, disappears,
         mutes or unmutes in 1.5 s; a given `ramp` (seconds) is used for every change, so a
         whole new mix crossfades from the old one.
+
+        A layer that cannot be built (unknown sound, broken file) does not stop the others:
+        they all move, then one `EngineError` names every failure. A sound that failed is
+        not tried again at each later slider move (see `problems`).
         """
+        failures = []
         with self._lock:
             if self._closed:
                 return
@@ -165,15 +172,26 @@ class Engine:
             now = self.time()
             for sound in list(dict.fromkeys([*old_gains, *new_gains, *self._slots])):
                 target = new_gains.get(sound, 0.0)
+                if sound in self.problems:
+                    if sound in new_gains:
+                        continue
+                    del self.problems[sound]  # gone from the mix: may be tried again later
+                    continue
                 if ramp is not None:
                     t = ramp
                 else:
                     was = old_gains.get(sound, 0.0)
                     toggled = (was == 0.0) != (target == 0.0)
                     t = TOGGLE_RAMP if toggled else SLIDER_RAMP
-                self._move(sound, target, t, now)
+                try:
+                    self._move(sound, target, t, now)
+                except EngineError as exc:
+                    self.problems[sound] = str(exc)
+                    failures.append(str(exc))
             self.master.set_gain(mix.master_gain, SLIDER_RAMP if ramp is None else ramp)
             self._mix = mix
+        if failures:
+            raise EngineError("; ".join(failures))
 
     def _move(self, sound: str, target: float, ramp: float, now: float) -> None:
         slot = self._slots.get(sound)
