@@ -18,12 +18,16 @@ from collections.abc import Callable
 
 from ambience.durations import format_clock, format_duration
 from ambience.mix import Mix
-from ambience.timer import SleepTimer
+from ambience.timer import RESTORE, SleepTimer
 
 #: the fade when the user stops playback (Ctrl-C, SIGTERM)
 STOP_FADE = 1.0
 #: how often the loop wakes to refresh the status and check the deadline
 POLL = 0.2
+#: how often the envelope is re-anchored to the monotonic deadline: a sound card's clock
+#: drifts from the system's by up to ~100 ppm (0.4 s an hour); re-issuing the plan from the
+#: current level keeps the silence on the deadline (a no-op while the level holds)
+RESYNC = 30.0
 
 
 class Interrupts:
@@ -154,12 +158,14 @@ def play(
     live = None
     silent = False
     final = "stopped"
+    synced = 0.0
     try:
         engine.apply(mix)
         if timer is not None:
             now = clock()
             timer.restart(now)  # the countdown starts when the sound does
             engine.set_master_envelope(timer.envelope_points(now, engine.master_envelope_value()))
+            synced = now
         say("start", f"playing {label}: {describe_mix(mix)}; output: {engine.device}; "
                      f"{describe_timer(timer)}; Ctrl-C to stop")
         if live_mode:
@@ -171,6 +177,10 @@ def play(
         while not interrupts.stop.is_set():
             now = clock()
             if timer is not None and not silent:
+                if now - synced >= RESYNC and timer.remaining(now) > RESTORE + 1.0:
+                    engine.set_master_envelope(
+                        timer.envelope_points(now, engine.master_envelope_value()))
+                    synced = now
                 if timer.fading(now):
                     say("fade", f"fading out: {format_duration(timer.remaining(now))} to silence")
                 if timer.expired(now):

@@ -106,25 +106,30 @@ def find_preset(name_or_path: str) -> Preset:
         if "/" in ref or "\\" in ref:
             raise PresetNotFound(ref, [])
     key = slug(ref[:-5] if ref.lower().endswith(".toml") else ref)
-    names = []
+    found: list[tuple[Path, str, Preset | PresetError]] = []
     for folder, origin in ((paths.user_presets_dir(), "user"), (paths.bundled_presets_dir(), "bundled")):
         if not folder.is_dir():
             continue
-        files = sorted(p for p in folder.glob("*.toml") if not p.name.startswith("."))
-        for path in files:  # the file stem first: works even for a file too broken to name
-            if slug(path.stem) == key:
-                preset = load_preset(path)
-                preset.origin = origin
-                return preset
-        for path in files:
-            try:
-                preset = load_preset(path)
-            except PresetError:
+        for path in sorted(folder.glob("*.toml")):
+            if path.name.startswith("."):
                 continue
-            if slug(preset.name) == key:
-                preset.origin = origin
-                return preset
-            names.append(preset.name)
+            try:
+                found.append((path, origin, load_preset(path)))
+            except PresetError as exc:
+                found.append((path, origin, exc))
+    # by name first (user before bundled, as in `list_presets`), then by file stem, which
+    # also reaches a file too broken to have a name (its problems are then raised)
+    for matches in (
+        lambda path, item: isinstance(item, Preset) and slug(item.name) == key,
+        lambda path, item: slug(path.stem) == key,
+    ):
+        for path, origin, item in found:
+            if matches(path, item):
+                if isinstance(item, PresetError):
+                    raise item
+                item.origin = origin
+                return item
+    names = [item.name for _, _, item in found if isinstance(item, Preset)]
     by_key = {slug(n): n for n in names}
     close = [k for k in by_key if k.startswith(key)]
     close += [k for k in difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.6) if k not in close]
@@ -147,13 +152,15 @@ def save_user_preset(preset: Preset, force: bool = False) -> Path:
     """Save into the user preset folder. Replacing a user preset of the same name, or hiding a
     bundled one, needs `force` (PresetExists otherwise: the TUI asks, the CLI wants --force)."""
     key = slug(preset.name)
-    target = user_preset_path(preset.name)
-    for existing in user_presets():
-        if slug(existing.name) == key and existing.source is not None:
-            target = existing.source  # a hand-named file keeps its name
-            break
+    same = next((p.source for p in user_presets() if slug(p.name) == key and p.source), None)
+    if same is not None:
+        target = same  # a hand-named file keeps its name
+    else:  # never replace a file holding another preset (or a broken one being edited)
+        target, n = user_preset_path(preset.name), 2
+        while target.exists():
+            target, n = target.with_name(f"{key}-{n}.toml"), n + 1
     if not force:
-        if target.exists():
+        if same is not None:
             raise PresetExists(
                 f"a user preset named `{preset.name}` already exists ({target}); "
                 "use --force to replace it"
@@ -163,7 +170,7 @@ def save_user_preset(preset: Preset, force: bool = False) -> Path:
                 f"`{preset.name}` is the name of a bundled preset; use --force to save yours "
                 "in its place (the bundled one comes back if you delete yours)"
             )
-    path = save_preset(preset, target, force=force)
+    path = save_preset(preset, target, force=same is not None)
     preset.source, preset.origin = path, "user"
     return path
 

@@ -67,6 +67,9 @@ def render_to_file(
                 written += take
                 if progress is not None:
                     progress(written / rate)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a render is an ordinary file
         os.replace(tmp, output)
         tmp = None
     finally:

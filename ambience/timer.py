@@ -200,7 +200,7 @@ class SleepTimer:
         if self.cancelled:
             if _close(current, 1.0):
                 return [(0.0, current), (0.001, 1.0)]
-            return fades.curve_points(current, 1.0, RESTORE, "db")
+            return fades.curve_points(current, 1.0, RESTORE, _rise_curve(current, 1.0))
         plan = self.curve()
         rest = self.deadline - now
         settle = 0.0
@@ -210,7 +210,7 @@ class SleepTimer:
         points: Points = [(0.0, current)]
         if settle > 0.0:
             target = self.gain_at(join)
-            points = fades.curve_points(current, target, settle, "db")
+            points = fades.curve_points(current, target, settle, _rise_curve(current, target))
         else:
             target = current
         if not (len(plan) == 2 and plan[0][0] == plan[1][0]):
@@ -223,6 +223,14 @@ class SleepTimer:
         if points[-1][1] != 0.0:  # whatever happened above, the deadline means silence
             points.append((max(self.deadline - now, points[-1][0]) + 0.01, 0.0))
         return points
+
+
+def _rise_curve(start: float, end: float) -> str:
+    """From true silence, the engine's own start-up fade-in curve (steady loudness) when
+    `fades` has it; otherwise linear in dB, like every other level change here."""
+    if start == 0.0 and end > 0.0 and "loudness" in getattr(fades, "CURVES", {}):
+        return "loudness"
+    return "db"
 
 
 def _close(a: float, b: float) -> bool:

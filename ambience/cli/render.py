@@ -116,8 +116,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         for s, handler in old.items():
             signal.signal(s, handler)
-    if bar is None:
-        print(f"wrote {output} ({format_duration(seconds)})", flush=True)
+    print(f"wrote {output} ({format_duration(seconds)})", flush=True)
     return 0
 
 

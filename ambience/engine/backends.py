@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import atexit
+import threading
 from dataclasses import dataclass
 
 from ambience.engine.quiet import fds_to_devnull, import_pyo
@@ -90,12 +91,21 @@ _SERVERS: dict[tuple, Booted] = {}
 
 
 def _shutdown_all() -> None:
-    for booted in list(_SERVERS.values()):
+    """Stop and shut down the servers, in a thread with a time limit: a stuck sound server
+    must never keep the program from exiting."""
+
+    def work(booted: Booted) -> None:
         try:
-            booted.server.stop()
+            if booted.server.getIsStarted():
+                booted.server.stop()
             booted.server.shutdown()
         except Exception:
             pass
+
+    for booted in list(_SERVERS.values()):
+        t = threading.Thread(target=work, args=(booted,), name="ambience-shutdown", daemon=True)
+        t.start()
+        t.join(timeout=2.0)
     _SERVERS.clear()
 
 

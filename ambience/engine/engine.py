@@ -9,8 +9,10 @@ Signal flow: each layer's stereo output x its gain ramp -> a mixer -> x master s
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
+import signal
 import sys
 import threading
 import time as _time
@@ -121,19 +123,20 @@ class Engine:
         self._t0 = _time.monotonic()
         self._closed = False
         self._stop_event = threading.Event()
-        self.master = MasterChain(self.server, initial=0.0)
-        self.server.start()
+        self.master = MasterChain(self.server, initial=0.0 if fade_in > 0 else 1.0)
         self._capture = None
         self._thread: threading.Thread | None = None
-        if self.backend != "manual":
-            # a CPU-busy Python thread delays the audio callback: switch the GIL more often
-            sys.setswitchinterval(0.0005)
-            self._thread = threading.Thread(
-                target=self._run_null if self.backend == "null" else self._run_housekeeping,
-                name="ambience-engine",
-                daemon=True,
-            )
-            self._thread.start()
+        with signals_blocked():  # threads started here inherit the mask
+            self.server.start()
+            if self.backend != "manual":
+                # a CPU-busy Python thread delays the audio callback: switch the GIL more often
+                sys.setswitchinterval(0.0005)
+                self._thread = threading.Thread(
+                    target=self._run_null if self.backend == "null" else self._run_housekeeping,
+                    name="ambience-engine",
+                    daemon=True,
+                )
+                self._thread.start()
         if fade_in > 0:
             self.fade_master(1.0, fade_in, curve="loudness")
         else:
@@ -253,15 +256,17 @@ class Engine:
         """Play an exact piecewise-linear envelope on the master, (seconds from now, gain),
         starting from wherever the envelope is now. Minutes or hours, sample-accurate."""
         with self._lock:
-            self.master.envelope(points)
+            self.master.envelope(points, self.time())
 
     def fade_master(self, to: float, seconds: float, curve: str = "db") -> None:
         """Fade the master envelope from its current gain to `to` over `seconds`."""
-        start = self.master.envelope_value()
+        start = self.master_envelope_value()
         self.set_master_envelope(fades.curve_points(start, to, seconds, curve))
 
     def master_envelope_value(self) -> float:
-        return self.master.envelope_value()
+        """The master envelope's gain now (the fade, not the master slider)."""
+        with self._lock:
+            return self.master.envelope_value(self.time())
 
     # ----------------------------------------------------------------- meters
     def levels(self) -> Levels:
@@ -355,6 +360,23 @@ class Engine:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+@contextlib.contextmanager
+def signals_blocked():
+    """Block SIGINT/SIGTERM in the calling thread meanwhile, so that the audio threads it
+    starts (PortAudio's callback thread inherits the mask) never receive them: a Ctrl-C that
+    lands in ALSA's pulse plugin leaves `Pa_StopStream` waiting forever."""
+    wanted = {signal.SIGINT, signal.SIGTERM}
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _stop_server(server) -> None:

@@ -80,6 +80,7 @@ class MasterChain:
         self.sum = self.mixer[0]
         self.gain = pyo.SigTo(value=1.0, time=0.05, init=1.0)
         self.env = pyo.Linseg([(0.0, initial), (0.001, initial)])
+        self._plan: tuple[float, fades.Points] = (0.0, [(0.0, initial)])
         self.env.play()
         self.pre = pyo.Sig(self.sum, mul=self.gain * self.env)
         self._gain_env = self.pre.mul  # the product object must stay referenced
@@ -93,9 +94,11 @@ class MasterChain:
         self.gain.setTime(max(ramp, 0.001))
         self.gain.setValue(gain)
 
-    def envelope(self, points: fades.Points) -> None:
-        """Replace the envelope by `points` (seconds from now, gain), starting where it is."""
-        current = self.envelope_value()
+    def envelope(self, points: fades.Points, now: float) -> None:
+        """Replace the envelope by `points` (seconds from now, gain), starting where it is.
+        `now` is the engine's audio clock; the plan is kept to answer `envelope_value`
+        exactly, without waiting for the next buffer."""
+        current = self.envelope_value(now)
         pts = [(0.0, current)] + [(max(t, 1e-6), g) for t, g in points if t > 0]
         if len(pts) == 1:
             pts.append((0.001, points[-1][1] if points else current))
@@ -107,9 +110,12 @@ class MasterChain:
             clean.append((t, g))
         self.env.setList(clean)
         self.env.play()
+        self._plan = (now, clean)
 
-    def envelope_value(self) -> float:
-        return float(self.env.get())
+    def envelope_value(self, now: float) -> float:
+        """The envelope's gain at audio time `now`, from the plan the Linseg is playing."""
+        start, points = self._plan
+        return fades.value_at(points, now - start)
 
     def levels(self) -> tuple[float, float]:
         vals = self.meter.get(all=True)

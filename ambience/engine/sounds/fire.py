@@ -20,14 +20,15 @@ from __future__ import annotations
 from ambience.engine.layer import Layer, pyo
 
 #: calibrates the layer to about -23 LUFS at slider 1.0
-FIRE_GAIN = 1.0
+FIRE_GAIN = 1.09
 
 #: roar, hiss, crackles and pops, relative to each other
-CRACKLE = 1.0
-HISS = 0.02
+CRACKLE = 0.42
+ROAR = 0.95
+HISS = 0.04
 BRIGHT_HZ = 2000.0
 #: crackle chance per 4 ms tick (%), wandering between these
-CHANCE = (5.0, 20.0)
+CHANCE = (12.0, 36.0)
 #: exponential level law of the crackles (higher: more faint ones)
 LEVEL_LAMBDA = 3.0
 
@@ -35,11 +36,13 @@ LEVEL_LAMBDA = 3.0
 class Fire(Layer):
     def build(self):
         self._tables = []
-        src = self.own(pyo.Noise())
+        # the one random generator: 24000 fresh values a second (Noise draws 48000 and
+        # costs twice as much); held values roll the top octave off gently
+        src = self.own(pyo.Randi(min=-1.0, max=1.0, freq=24000))
 
         # --- bed: a low roar whose level breathes, plus a faint hiss of burning gas. The
         # other channel hears the bed 23 ms later: decorrelated, with no second generator.
-        breath = self.own(pyo.Randi(min=0.45, max=1.0, freq=0.7))
+        breath = self.own(pyo.Randi(min=0.45 * ROAR, max=ROAR, freq=0.7))
         roar = self.own(pyo.ButLP(src, freq=160, mul=breath))
         bright = self.own(pyo.ButHP(src, freq=BRIGHT_HZ, mul=HISS))
         bed = self.own(pyo.Mix([roar, bright], voices=1))
@@ -53,11 +56,10 @@ class Fire(Layer):
         shape = pyo.CosTable([(0, 0.0), (40, 1.0), (600, 0.35), (2500, 0.08), (8191, 0.0)])
         self._tables.append(shape)
         length = self.own(pyo.TrigRand(hits, min=0.003, max=0.016))
-        level = self.own(pyo.TrigXnoise(hits, dist=4, x1=LEVEL_LAMBDA, mul=CRACKLE / HISS))
+        level = self.own(pyo.TrigXnoise(hits, dist=1, x1=LEVEL_LAMBDA, mul=CRACKLE / HISS))
         env = self.own(pyo.TrigEnv(hits, table=shape, dur=length, mul=level))
-        burst = self.own(bright * env)
         where = self.own(pyo.TrigRand(hits, min=0.1, max=0.9))
-        crackles = self.own(pyo.SPan(burst, outs=2, pan=where))
+        crackles = self.own(pyo.SPan(bright, outs=2, pan=where, mul=env))
 
         return self.own(pyo.Mix([bed, bed_late, crackles], voices=2, mul=FIRE_GAIN))
 

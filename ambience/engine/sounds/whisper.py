@@ -1,0 +1,71 @@
+"""Whisper: soft, unintelligible close-up whispering in phrases, drifting from ear to ear.
+
+Whispered speech is noise shaped by the vocal tract: band-passed noise whose formant peaks
+jump between vowel-like positions once a syllable (4-6 per second), with short sibilant
+hisses in front of some syllables. Phrases of 1.5-4 s (a breathy swell) alternate with 1-3 s
+of silence, and the voice drifts slowly between the ears. One sample-and-hold noise at half
+the sample rate feeds everything (whispers have little above 8 kHz, and it costs half a
+full-rate generator); every other control is a cheap trigger-rate random.
+"""
+
+from __future__ import annotations
+
+from ambience.engine.layer import Layer, pyo
+
+# Gain that puts the whisper at -23 LUFS at slider 1.0 (measured by the loudness test).
+WHISPER_GAIN = 2.84
+
+
+class Whisper(Layer):
+    def build(self):
+        own = self.own
+        raw = own(pyo.Randh(-1.0, 1.0, freq=24000))
+        # whispers have no voicing: nothing much below the first formant
+        breath = own(pyo.ButHP(raw, 450))
+
+        # phrases: 1.5-4 s of whispering, then 1-3 s of silence, each at its own level
+        phrase_tick = own(pyo.Metro(3.0))
+        length = own(pyo.TrigRand(phrase_tick, 1.5, 4.0, init=2.5))
+        period = own(pyo.TrigRand(phrase_tick, 1.0, 3.0, init=2.0, add=length))
+        phrase_tick.setTime(period)
+        level = own(pyo.TrigRand(phrase_tick, 0.6, 1.0, init=0.8, mul=WHISPER_GAIN))
+        phrase_shape = own(pyo.CosTable([(0, 0.0), (1300, 1.0), (5000, 0.8), (8191, 0.0)]))
+        phrase = own(pyo.TrigEnv(phrase_tick, phrase_shape, dur=length, mul=level))
+
+        # syllables, 4-6 a second, each with its own vowel and level. A syllable starts and
+        # ends at the same envelope value, so the chain is continuous; the level glides.
+        syl_tick = own(pyo.Metro(0.2))
+        syl_len = own(pyo.TrigRand(syl_tick, 0.16, 0.25, init=0.2))
+        syl_tick.setTime(syl_len)
+        syl_level = own(pyo.TrigChoice(syl_tick, [0.25, 0.5, 0.65, 0.8, 0.9, 1.0],
+                                       port=0.03, init=0.7))
+        vowel_shape = own(pyo.CosTable([(0, 0.3), (1000, 0.12), (3600, 1.0), (6500, 0.45),
+                                        (7700, 0.3), (8191, 0.3)]))
+        # a little longer than the syllable: the next one takes over before it ends (an
+        # envelope that has run out drops to zero)
+        overlap = own(pyo.Sig(syl_len, mul=1.05))
+        vowel = own(pyo.TrigEnv(syl_tick, vowel_shape, dur=overlap, mul=syl_level))
+        f1 = own(pyo.TrigRand(syl_tick, 320.0, 850.0, init=500.0, port=0.04))
+        f2 = own(pyo.TrigRand(syl_tick, 950.0, 2400.0, init=1500.0, port=0.05))
+        f3 = own(pyo.TrigRand(syl_tick, 2400.0, 3300.0, init=2800.0, port=0.05))
+        # a sibilant ("s", "sh", "t") in front of about one syllable in three
+        sib_on = own(pyo.TrigChoice(syl_tick, [0.0, 0.0, 0.0, 0.0, 0.5, 1.0]))
+        sib_shape = own(pyo.CosTable([(0, 0.0), (700, 1.0), (2800, 0.0), (8191, 0.0)]))
+        sib_env = own(pyo.TrigEnv(syl_tick, sib_shape, dur=syl_len, mul=sib_on))
+        sib_freq = own(pyo.TrigRand(syl_tick, 3800.0, 7500.0, init=5000.0))
+
+        # ComplexRes is a cheap resonator even with moving frequencies; a short decay
+        # makes a wide band (the decay sets the bandwidth and the peak gain)
+        parts = [
+            own(pyo.ComplexRes(breath, freq=f1, decay=0.003, mul=vowel)),
+            own(pyo.ComplexRes(breath, freq=f2, decay=0.003, mul=vowel)),
+            own(pyo.ComplexRes(breath, freq=f3, decay=0.001, mul=vowel)),
+            own(pyo.ComplexRes(breath, freq=1800.0, decay=0.0004, mul=vowel)),  # aspiration
+            own(pyo.ComplexRes(breath, freq=sib_freq, decay=0.0008, mul=sib_env)),
+        ]
+        voice = own(pyo.Mix(parts, voices=1))
+        drift = own(pyo.Randi(0.12, 0.88, freq=0.06))
+        return own(pyo.Pan(voice, outs=2, pan=drift, spread=0.3, mul=phrase))
+
+
+SOUNDS = {"whisper": Whisper}

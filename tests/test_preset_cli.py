@@ -1,0 +1,138 @@
+"""The preset commands, run through their own parser (as `ambience` will run them)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+
+import pytest
+
+from ambience import paths
+from ambience.cli.common import CliError
+from ambience.cli.presets import add_parser
+from ambience.preset import load_preset
+from ambience.share import decode_share_line
+
+
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch):
+    # tests/conftest.py already points the XDG user folders at tmp_path
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+def run(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="ambience")
+    add_parser(parser.add_subparsers())
+    args = parser.parse_args(list(argv))
+    return args.run(args)
+
+
+def test_presets_lists_bundled_presets_and_the_default(capsys):
+    assert run("presets") == 0
+    out = capsys.readouterr().out
+    for name in ("Deep focus", "Rainy study (default)", "ASMR tingles", "White-noise masker"):
+        assert name in out
+
+
+def test_preset_show_prints_layers_and_unknown_sounds(capsys, tmp_path):
+    assert run("preset", "show", "BROWN-NOISE sleep") == 0
+    out = capsys.readouterr().out
+    assert "Brown-noise sleep" in out and "brown" in out and "0.70" in out and "8h" in out
+    f = tmp_path / "x.toml"
+    f.write_text("format = 1\nname = 'X'\n[[layers]]\nsound = 'browm'\nlevel = 0.5\n")
+    assert run("preset", "show", str(f)) == 0
+    assert "unknown sound (did you mean brown" in capsys.readouterr().out
+
+
+def test_preset_show_unknown_name_is_a_cli_error():
+    with pytest.raises(CliError) as info:
+        run("preset", "show", "no such preset")
+    assert info.value.status == 2 and "ambience presets" in str(info.value)
+
+
+def test_validate_exit_codes_and_every_problem_printed(capsys, tmp_path):
+    good = paths.bundled_presets_dir() / "deep-focus.toml"
+    assert run("preset", "validate", str(good)) == 0
+    assert "ok:" in capsys.readouterr().out
+    bad = tmp_path / "bad.toml"
+    bad.write_text("format = 1\nname = 'B'\nmaster = 3\n[[layers]]\nsound = 'a.wav'\nlevel = 2\n")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("format = 1\nname = \n")
+    assert run("preset", "validate", str(good), str(bad), str(broken)) == 1
+    out = capsys.readouterr().out
+    assert f"{bad}:3: master" in out and f"{bad}:5: layers[1].sound" in out
+    assert f"{bad}:6: layers[1].level" in out and f"{broken}:2" in out
+    assert "2 of 3 files have problems" in out
+
+
+def test_validate_warns_about_unknown_sounds_but_passes(capsys, tmp_path):
+    f = tmp_path / "x.toml"
+    f.write_text("format = 1\nname = 'X'\n[[layers]]\nsound = 'friends-tent'\nlevel = 0.5\n")
+    assert run("preset", "validate", str(f)) == 0
+    assert "friends-tent" in capsys.readouterr().out
+
+
+def test_share_then_import_saves_a_user_preset(capsys):
+    assert run("share", "ocean sleep") == 0
+    line = capsys.readouterr().out.strip()
+    assert decode_share_line(line).name == "Ocean sleep"
+    with pytest.raises(CliError, match="--force"):
+        run("import", line)
+    assert run("import", line, "--name", "Ocean mine") == 0
+    saved = load_preset(paths.user_presets_dir() / "ocean-mine.toml")
+    assert saved.name == "Ocean mine" and saved.timer.duration == "45m"
+    with pytest.raises(CliError, match="--force"):
+        run("import", line, "--name", "ocean MINE")
+    assert run("import", line, "--name", "ocean mine", "--force") == 0
+
+
+def test_import_a_share_line_kept_in_a_text_file(tmp_path, capsys):
+    run("share", "cat nap")
+    note = tmp_path / "from-sam.txt"
+    note.write_text("  " + capsys.readouterr().out)
+    assert run("import", str(note), "--name", "Sam's nap") == 0
+    assert load_preset(paths.user_presets_dir() / "sam-s-nap.toml").name == "Sam's nap"
+
+
+def test_import_refuses_a_tampered_line_and_saves_nothing(capsys):
+    run("share", "ocean sleep")
+    line = capsys.readouterr().out.strip()
+    bad = line[:40] + ("A" if line[40] != "A" else "B") + line[41:]
+    with pytest.raises(CliError, match="changed or cut short"):
+        run("import", bad, "--name", "x")
+    assert not paths.user_presets_dir().exists() or not list(paths.user_presets_dir().iterdir())
+
+
+def test_import_from_a_file_and_from_stdin(tmp_path, monkeypatch, capsys):
+    f = tmp_path / "friend.toml"
+    f.write_text("format = 1\nname = 'Friend'\n[[layers]]\nsound = 'brown'\nlevel = 0.5\n")
+    assert run("import", str(f)) == 0
+    assert "saved" in capsys.readouterr().out
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(f.read_bytes().replace(b"Friend", b"Piped"))))
+    assert run("import", "-") == 0
+    assert load_preset(paths.user_presets_dir() / "piped.toml").layers[0].sound == "brown"
+
+
+def test_import_of_an_invalid_file_names_the_problem(tmp_path):
+    f = tmp_path / "bad.toml"
+    f.write_text("format = 1\nname = 'Bad'\nmaster = 'loud'\n")
+    with pytest.raises(CliError, match=r"bad.toml:3: master"):
+        run("import", str(f))
+    with pytest.raises(CliError, match="neither a file nor a share line"):
+        run("import", str(tmp_path / "missing.toml"))
+
+
+def test_export_writes_the_file_and_needs_force_to_replace(tmp_path, capsys):
+    out = tmp_path / "night.toml"
+    assert run("export", "night cabin", "--output", str(out)) == 0
+    assert load_preset(out).name == "Night cabin"
+    out.write_text("mine")
+    with pytest.raises(CliError, match="--force"):
+        run("export", "night cabin", "--output", str(out))
+    assert out.read_text() == "mine"
+    assert run("export", "night cabin", "-o", str(out), "--force") == 0
+    assert load_preset(out).name == "Night cabin"
+    capsys.readouterr()
+    assert run("export", "night cabin", "-o", "-") == 0
+    assert 'name = "Night cabin"' in capsys.readouterr().out

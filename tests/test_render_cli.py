@@ -1,0 +1,186 @@
+"""`ambience render` with the sleep timer, its progress bar, and Ctrl-C leaving nothing behind."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+AMBIENCE = str(Path(sys.executable).with_name("ambience"))
+
+
+def run(*args, timeout=60) -> subprocess.CompletedProcess:
+    return subprocess.run([AMBIENCE, "render", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def second_db(audio: np.ndarray, rate: int) -> np.ndarray:
+    """RMS level of every whole second, in dB."""
+    n = len(audio) // rate
+    x = audio[: n * rate].astype(np.float64).reshape(n, rate, -1)
+    return 10 * np.log10(np.maximum(np.mean(x * x, axis=(1, 2)), 1e-30))
+
+
+def test_render_with_a_timer_fades_to_silence_at_the_deadline(tmp_path):
+    import soundfile
+
+    out = tmp_path / "sleep.wav"
+    done = run("--layer", "pink=0.5", "--duration", "24s", "--timer", "20s", "--fade", "10s",
+               "--seed", "1", "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    audio, rate = soundfile.read(out)
+    assert len(audio) == 24 * rate
+    level = second_db(audio, rate)
+    full = np.mean(level[4:10])
+    assert np.all(np.abs(level[4:10] - full) < 1.0)  # holding at full level
+    # half way through the fade: -30 dB on the dB-linear line (window 15..16 s, centre 15.5)
+    assert level[15] - full == pytest.approx(-33.0, abs=2.0)
+    assert np.all(np.diff(level[10:20]) < 0)  # falling all along the fade
+    tail = audio[int(20.0 * rate):]
+    assert np.max(np.abs(tail)) < 1e-6  # silent from the deadline on
+
+
+def test_render_length_defaults_to_the_timer(tmp_path):
+    import soundfile
+
+    out = tmp_path / "nap.flac"
+    done = run("--layer", "pink=0.5", "--timer", "6s", "--fade", "2s", "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    info = soundfile.info(out)
+    assert info.frames == 6 * info.samplerate
+    assert done.stdout.strip() == f"wrote {out} (6s)"
+
+
+def test_render_without_a_timer_does_not_fade(tmp_path):
+    import soundfile
+
+    out = tmp_path / "plain.wav"
+    done = run("--layer", "pink=0.5", "--duration", "8s", "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    audio, rate = soundfile.read(out)
+    level = second_db(audio, rate)
+    assert level[-1] > level[4] - 1.5
+
+
+def test_preset_timer_is_used_once_a_timer_is_asked_for(tmp_path):
+    import soundfile
+
+    preset = tmp_path / "nap.toml"
+    preset.write_text('format = 1\nname = "Nap"\n\n[timer]\nduration = "10s"\nfade = "4s"\n\n'
+                      '[[layers]]\nsound = "pink"\nlevel = 0.5\n')
+    faded = tmp_path / "faded.wav"
+    done = run(str(preset), "--fade", "4s", "--output", str(faded))
+    assert done.returncode == 0, done.stderr
+    audio, rate = soundfile.read(faded)
+    assert len(audio) == 10 * rate  # the preset's duration
+    level = second_db(audio, rate)
+    end = audio[-rate // 10:]
+    assert 10 * np.log10(np.mean(end * end)) < level[4] - 60.0  # below -60 dB at the end
+    plain = tmp_path / "plain.wav"
+    done = run(str(preset), "--duration", "10s", "--output", str(plain))
+    assert done.returncode == 0, done.stderr
+    audio, rate = soundfile.read(plain)
+    assert np.max(np.abs(audio[-rate // 4:])) > 1e-3  # no timer asked for: no fade
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--layer", "pink=0.5"], "add --duration"),
+        (["--layer", "pink=0.5", "--timer", "1m", "--fade", "2m"], "longer than the timer"),
+        (["--layer", "pink=0.5", "--duration", "1m", "--fade", "2m"], "--fade needs a timer"),
+        (["--duration", "1m"], "nothing to render"),
+    ],
+    ids=["no-length", "fade-too-long", "fade-without-timer", "no-layers"],
+)
+def test_bad_render_requests_get_one_line(tmp_path, args, message):
+    out = tmp_path / "x.wav"
+    done = run(*args, "--output", str(out))
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def start_long_render(out: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [AMBIENCE, "render", "--layer", "pink=0.5", "--duration", "3h", "--timer", "3h",
+         "--output", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def wait_for_temp_file(folder: Path, timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if any(p.stat().st_size > 100_000 for p in folder.glob(".*")):
+            return
+        time.sleep(0.05)
+    raise AssertionError("the render never started writing")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_interrupted_render_leaves_no_file_behind(tmp_path, sig):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "sleep.flac"
+    proc = start_long_render(out)
+    wait_for_temp_file(folder)
+    sent = time.monotonic()
+    proc.send_signal(sig)
+    stdout, stderr = proc.communicate(timeout=15)
+    assert time.monotonic() - sent < 3.0
+    assert proc.returncode == 130
+    assert "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert "render interrupted" in stderr and "was not written" in stderr
+    assert list(folder.iterdir()) == []
+
+
+def test_interrupted_render_keeps_an_existing_file_untouched(tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "sleep.wav"
+    out.write_bytes(b"an older render")
+    proc = start_long_render(out)
+    wait_for_temp_file(folder)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=15)
+    assert proc.returncode == 130
+    assert out.read_bytes() == b"an older render"
+    assert [p.name for p in folder.iterdir()] == ["sleep.wav"]
+
+
+def test_progress_bar_on_a_terminal(tmp_path):
+    import os
+    import pty
+
+    out = tmp_path / "bar.wav"
+    master, slave = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120"}
+    proc = subprocess.Popen([AMBIENCE, "render", "--layer", "pink=0.5", "--duration", "40s",
+                             "--output", str(out)], stdin=slave, stdout=slave, stderr=slave,
+                            env=env)
+    os.close(slave)
+    data = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        data += chunk
+    proc.wait(timeout=60)
+    os.close(master)
+    text = data.decode(errors="replace")
+    assert proc.returncode == 0, text
+    assert "rendering" in text
+    assert "40s/40s" in text and "100%" in text
+    assert "real time" in text
+    assert "Traceback" not in text
+    assert out.exists()
