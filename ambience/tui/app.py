@@ -8,7 +8,7 @@ Clock and level source can be injected, so tests and snapshots are deterministic
 
 from __future__ import annotations
 
-import json
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -16,16 +16,23 @@ from typing import Any
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Static
 
-from ambience import paths
 from ambience.catalog import Catalog, load_catalog
 from ambience.mix import Layer, Mix
 from ambience.tui import store
 from ambience.tui.commands import MixerCommands
-from ambience.tui.engine_bridge import Bridge, EngineFailed, EngineReady, LevelFeed, boot
+from ambience.tui.engine_bridge import (
+    Bridge,
+    EngineFailed,
+    EngineProblem,
+    EngineReady,
+    LevelFeed,
+    boot,
+)
 from ambience.tui.widgets.header import MixerHeader
+from ambience.tui.widgets.meter import MeterColumn
 from ambience.tui.widgets.mixer_row import MASTER, MixerRow, MuteMark
 from ambience.tui.widgets.slider import Slider
 
@@ -97,7 +104,7 @@ class AmbienceApp(App[int]):
         self.device = device
         self.clock = clock
         self._factory = engine_factory or self._default_factory
-        self.bridge = Bridge()
+        self.bridge = Bridge(on_problem=lambda text: self.post_message(EngineProblem(text)))
         self.feed = LevelFeed(levels or self.bridge.levels)
         self.sleep = None  # a running SleepTimer
         self.paused = False
@@ -105,7 +112,9 @@ class AmbienceApp(App[int]):
         self.name_filter = ""
         self.no_sound_reason: str | None = None
         self._quitting = False
-        self._closed = False
+        self._gone = False
+        self._handover = threading.Lock()
+        self._pending_engine = None
         self._expiry = None
         self._restore = restore
         self.preset = None  # the Preset the mix came from (kept for saving)
@@ -136,20 +145,23 @@ class AmbienceApp(App[int]):
 
     def compose(self) -> ComposeResult:
         yield MixerHeader(id="header")
-        yield Input(placeholder="filter rows by name (escape clears)", id="filter")
-        with RowList(id="rows"):
-            yield MixerRow(MASTER, "Master", self.mix.master, False, self.feed.master)
-            for category, sounds in self.catalog.by_category().items():
-                yield Static(CATEGORY_TITLES.get(category, category.title()),
-                             classes="category", id=f"cat-{category}")
-                for info in sounds:
-                    layer = self.mix.layer(info.id)
-                    yield MixerRow(
-                        info.id, info.name, layer.level if layer else 0.0,
-                        layer.muted if layer else False,
-                        lambda s=info.id: self.feed.layer(s),
-                        description=info.description,
-                    )
+        # the meters sit beside the scrolling list, not in it: a repaint inside a scroll view
+        # re-renders every widget in it, a repaint beside it only the meter column
+        with Horizontal(id="body"):
+            with RowList(id="rows"):
+                yield MixerRow(MASTER, "Master", self.mix.master, False, self.feed.master)
+                for category, sounds in self.catalog.by_category().items():
+                    yield Static(CATEGORY_TITLES.get(category, category.title()),
+                                 classes="category", id=f"cat-{category}")
+                    for info in sounds:
+                        layer = self.mix.layer(info.id)
+                        yield MixerRow(
+                            info.id, info.name, layer.level if layer else 0.0,
+                            layer.muted if layer else False,
+                            lambda s=info.id: self.feed.layer(s),
+                            description=info.description,
+                        )
+            yield MeterColumn(lambda: ((r, r.read_level) for r in self.all_rows()), id="meters")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -164,32 +176,37 @@ class AmbienceApp(App[int]):
             self.notify(warning, severity="warning", timeout=8)
         rows = self.sound_rows()
         (rows[0] if rows else self.row(MASTER)).slider.focus()
-        self.boot_engine()
+        # boot after the first frame: importing pyo holds the GIL for a while
+        self.call_after_refresh(self.boot_engine)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="engine")
     def boot_engine(self) -> None:
         message = boot(self._factory)
-        if isinstance(message, EngineReady) and self._closed:
-            message.engine.close()  # the window closed while the engine was booting
-            return
+        if isinstance(message, EngineReady):
+            # hand over under the lock: whoever comes second (this thread or on_unmount)
+            # closes the engine, so it never outlives the window
+            with self._handover:
+                gone = self._gone
+                if not gone:
+                    self._pending_engine = message.engine
+            if gone:
+                message.engine.close()
+                return
         self.post_message(message)
 
     def on_engine_ready(self, message: EngineReady) -> None:
-        if self._closed:
-            message.engine.close()
+        with self._handover:
+            engine, self._pending_engine = self._pending_engine, None
+        if engine is None:  # closed by on_unmount meanwhile
             return
-        self.bridge.attach(message.engine, self.catalog.ids())
-        for sound in self.bridge.unplayable:
-            row = self.row(sound)
-            if row is not None:
-                row.set_available(False)
+        self.bridge.attach(engine, self.catalog.ids())
+        self._mark_unplayable()
         self.bridge.apply(self.mix)
         if self.paused:
             self.bridge.fade_master(0.0, PAUSE_FADE, "linear")
         elif self.sleep is not None:
             self._apply_timer_envelope()
-        self.header.output = str(getattr(message.engine, "device", self.audio))
-        self._report_engine_problems()
+        self.header.output = str(getattr(engine, "device", self.audio))
         self.refresh(repaint=True)  # booting may have muted fd 2 for a moment
 
     def on_engine_failed(self, message: EngineFailed) -> None:
@@ -200,9 +217,13 @@ class AmbienceApp(App[int]):
         self.refresh(repaint=True)
 
     def on_unmount(self) -> None:
-        self._closed = True
+        with self._handover:
+            self._gone = True
+            pending, self._pending_engine = self._pending_engine, None
         self.debouncer.flush()
         self.bridge.close()
+        if pending is not None:
+            pending.close()
 
     # ------------------------------------------------------------------ lookups
     @property
@@ -218,13 +239,16 @@ class AmbienceApp(App[int]):
         return self.preset.name if self.preset is not None else "untitled"
 
     def row(self, sound: str) -> MixerRow | None:
-        for row in self.query(MixerRow):
+        for row in self.all_rows():
             if row.sound == sound:
                 return row
         return None
 
     def all_rows(self) -> list[MixerRow]:
-        return list(self.query(MixerRow))
+        """Every row, in screen order (the rows never change once composed)."""
+        if not getattr(self, "_rows", None):
+            self._rows = list(self.query(MixerRow))
+        return self._rows
 
     def sound_rows(self) -> list[MixerRow]:
         return [r for r in self.all_rows() if r.sound != MASTER]
@@ -241,6 +265,10 @@ class AmbienceApp(App[int]):
     # ------------------------------------------------------------------ changing the mix
     def set_level(self, sound: str, level: float) -> None:
         level = min(1.0, max(0.0, round(level, 4)))
+        if level > 0 and sound in set(self.bridge.unplayable) and self.mix.layer(sound) is None:
+            self.notify(f"`{sound}` cannot be played by this version yet: its level is kept "
+                        "in the mix and in saved presets, but it stays silent",
+                        severity="warning", timeout=5)
         if sound == MASTER:
             mix = self.mix.with_master(level)
         elif level <= 0.0:
@@ -255,7 +283,6 @@ class AmbienceApp(App[int]):
         self.bridge.apply(mix, ramp=ramp)
         self._show_mix()
         self.debouncer.feed(mix)
-        self._report_engine_problems()
 
     def _show_mix(self) -> None:
         for row in self.all_rows():
@@ -271,10 +298,12 @@ class AmbienceApp(App[int]):
             row.show_muted(muted)
         self.header.dirty = self.mix != self.saved_mix
 
-    def _report_engine_problems(self) -> None:
-        while self.bridge.problems:
-            self.notify(self.bridge.problems.pop(0), severity="warning", timeout=6)
-        for sound in self.bridge.unplayable:
+    def on_engine_problem(self, message: EngineProblem) -> None:
+        self.notify(message.text, severity="warning", timeout=6)
+        self._mark_unplayable()
+
+    def _mark_unplayable(self) -> None:
+        for sound in set(self.bridge.unplayable):  # a copy: the bridge thread may add to it
             row = self.row(sound)
             if row is not None and row.available:
                 row.set_available(False)
@@ -349,7 +378,8 @@ class AmbienceApp(App[int]):
     def action_timer(self) -> None:
         from ambience.tui.screens.timer import TimerDialog
 
-        self.push_screen(TimerDialog(self.countdown_text()), self.timer_chosen)
+        self.push_screen(TimerDialog(self.countdown_text(), store.timer_defaults(self.preset)),
+                         self.timer_chosen)
 
     def timer_chosen(self, request) -> None:
         if request is None:
@@ -379,8 +409,9 @@ class AmbienceApp(App[int]):
             self._expiry = None
         if timer is not None and not self.paused:
             timer.cancel()
-            self.bridge.set_master_envelope(
-                timer.envelope_points(self.clock(), self.bridge.master_gain()))
+            now = self.clock()
+            self.bridge.call(lambda engine: engine.set_master_envelope(
+                timer.envelope_points(now, engine.master_envelope_value())))
         self.header.countdown = ""
         self.refresh_bindings()
 
@@ -402,18 +433,23 @@ class AmbienceApp(App[int]):
 
     def _apply_timer_envelope(self, lead: float = 0.0) -> None:
         """Hand the timer's curve to the engine. With `lead`, first move linearly to where
-        the curve will be `lead` seconds from now (resume after a pause)."""
-        if self.sleep is None:
+        the curve will be `lead` seconds from now (resume after a pause). Computed on the
+        bridge thread, from the envelope's value once the earlier requests are done."""
+        timer = self.sleep
+        if timer is None:
             return
         now = self.clock()
-        current = self.bridge.master_gain()
-        if lead <= 0.0:
-            self.bridge.set_master_envelope(self.sleep.envelope_points(now, current))
-            return
-        target = self.sleep.gain_at(now + lead) if not self.sleep.expired(now + lead) else 0.0
-        later = self.sleep.envelope_points(now + lead, target)
-        points = [(0.0, current)] + [(t + lead, g) for t, g in later]
-        self.bridge.set_master_envelope(points)
+
+        def apply(engine) -> None:
+            current = engine.master_envelope_value()
+            if lead <= 0.0:
+                engine.set_master_envelope(timer.envelope_points(now, current))
+                return
+            target = timer.gain_at(now + lead) if not timer.expired(now + lead) else 0.0
+            later = timer.envelope_points(now + lead, target)
+            engine.set_master_envelope([(0.0, current)] + [(t + lead, g) for t, g in later])
+
+        self.bridge.call(apply)
 
     def _schedule_expiry(self) -> None:
         if self._expiry is not None:
@@ -499,8 +535,15 @@ class AmbienceApp(App[int]):
         self.notify("showing active layers only" if self.active_only else "showing all sounds",
                     timeout=2)
 
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+    def filter_box(self) -> Input | None:
+        found = self.query("#filter")
+        return found.first(Input) if found else None
+
+    async def action_filter(self) -> None:
+        box = self.filter_box()
+        if box is None:  # made on first use: one widget less to build before the first frame
+            box = Input(placeholder="filter rows by name (escape clears)", id="filter")
+            await self.mount(box, before=self.query_one("#body"))
         box.display = True
         box.cursor_blink = not self.is_headless
         box.focus()
@@ -519,8 +562,8 @@ class AmbienceApp(App[int]):
             event.input.display = False
 
     def on_key(self, event) -> None:
-        box = self.query_one("#filter", Input)
-        if event.key == "escape" and box.has_focus:
+        box = self.filter_box()
+        if event.key == "escape" and box is not None and box.has_focus:
             event.stop()
             box.value = ""
             box.display = False

@@ -1,9 +1,11 @@
 """The bridge between the interface and the audio engine.
 
 The engine is booted in a thread worker (PortAudio may take a while, or fail) and reports back
-with Messages; after that every call is short (the engine only sets ramps under a lock), so the
-UI thread makes them directly. With no engine (no audio device) every call is a no-op: the
-mixer still edits and saves mixes.
+with Messages (toolong-style: thread callbacks become messages). After that the UI thread never
+calls the engine itself: requests go, in order, to the bridge's own thread, which also takes the
+level snapshots the meters read. Starting a layer can hold the engine's lock for a good part of
+a second; the window never waits for it. With no engine (no audio device) every request is
+dropped: the mixer still edits and saves mixes.
 
 Sounds the engine cannot build yet (a catalog entry whose synthesizer is not written) are left
 out of what the engine is asked to play, but stay in the mix the user edits and saves.
@@ -11,9 +13,10 @@ out of what the engine is asked to play, but stay in the mix the user edits and 
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from textual.message import Message
@@ -37,6 +40,14 @@ class EngineFailed(Message):
     def __init__(self, reason: str) -> None:
         super().__init__()
         self.reason = reason
+
+
+class EngineProblem(Message):
+    """The engine could not do something (a sound that cannot be built...): tell the user."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 def boot(factory: EngineFactory) -> Message:
@@ -66,32 +77,121 @@ def playable_ids(engine: Any) -> set[str] | None:
     return ids
 
 
-@dataclass
-class Bridge:
-    """Calls into the engine, or nothing when there is none."""
+_STOP = object()
+#: how often the bridge thread takes a level snapshot for the meters (they poll at 10 Hz)
+LEVEL_PERIOD = 0.05
 
-    engine: Any = None
-    unplayable: set[str] = field(default_factory=set)
-    problems: list[str] = field(default_factory=list)
+
+class Bridge:
+    """Hands calls to the engine to one thread of its own, in order, or drops them when there
+    is no engine. Starting a synthesized layer can take a good fraction of a second (some
+    build tables first): on the UI thread that would freeze the window, here it only delays
+    the sound. Consecutive slider moves are coalesced: only the newest mix is applied."""
+
+    def __init__(self, on_problem: Callable[[str], None] | None = None) -> None:
+        self.engine: Any = None
+        self.unplayable: set[str] = set()
+        self.problems: list[str] = []
+        self._on_problem = on_problem or self.problems.append
+        self._queue: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._pending = 0
+        self._idle = threading.Condition()
+        self._levels = None
+        self._levels_at = 0.0
 
     @property
     def live(self) -> bool:
         return self.engine is not None
 
     def attach(self, engine: Any, catalog_ids: list[str]) -> None:
-        self.engine = engine
         known = playable_ids(engine)
         if known is not None:
             self.unplayable = {s for s in catalog_ids if s not in known}
+        self.engine = engine
+        self._thread = threading.Thread(target=self._run, name="ambience-bridge", daemon=True)
+        self._thread.start()
 
-    def playable(self, mix: Mix) -> Mix:
-        if not self.unplayable:
-            return mix
-        return Mix(mix.master, tuple(l for l in mix.layers if l.sound not in self.unplayable))
-
-    def apply(self, mix: Mix, ramp: float | None = None) -> None:
+    # ------------------------------------------------------------------ requests
+    def _submit(self, kind: str, *args) -> None:
         if self.engine is None:
             return
+        with self._idle:
+            self._pending += 1
+        self._queue.put((kind, args))
+
+    def apply(self, mix: Mix, ramp: float | None = None) -> None:
+        self._submit("apply", mix, ramp)
+
+    def fade_master(self, to: float, seconds: float, curve: str = "db") -> None:
+        self._submit("call", lambda engine: engine.fade_master(to, seconds, curve))
+
+    def set_master_envelope(self, points) -> None:
+        self._submit("call", lambda engine: engine.set_master_envelope(points))
+
+    def call(self, fn: Callable[[Any], None]) -> None:
+        """Run `fn(engine)` on the bridge thread, after everything asked before."""
+        self._submit("call", fn)
+
+    def levels(self):
+        """The latest level snapshot, fetched by the bridge thread: the engine's lock can be
+        held for a while by a layer being built, and the window must not wait for it."""
+        return self._levels
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until every request so far has reached the engine (tests, shutdown)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+    # ------------------------------------------------------------------ the thread
+    def _fetch_levels(self) -> None:
+        now = time.monotonic()
+        if now - self._levels_at >= LEVEL_PERIOD:
+            self._levels_at = now
+            try:
+                self._levels = self.engine.levels()
+            except Exception:
+                self._levels = None
+
+    def _run(self) -> None:
+        carry = None
+        while True:
+            self._fetch_levels()
+            if carry is not None:
+                item, carry = carry, None
+            else:
+                try:
+                    item = self._queue.get(timeout=LEVEL_PERIOD)
+                except queue.Empty:
+                    continue
+            if item is _STOP:
+                return
+            done = 1
+            kind, args = item
+            if kind == "apply":  # skip straight to the newest of consecutive slider moves
+                while True:
+                    try:
+                        nxt = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if nxt is not _STOP and nxt[0] == "apply" and nxt[1][1] == args[1]:
+                        args = nxt[1]
+                        done += 1
+                        continue
+                    carry = nxt  # keeps its place: handled on the next turn
+                    break
+            try:
+                if kind == "apply":
+                    self._apply(*args)
+                else:
+                    args[0](self.engine)
+            except Exception as exc:  # never let one bad call end the bridge
+                self._on_problem(f"the audio engine refused a change ({exc})")
+            with self._idle:
+                self._pending -= done
+                self._idle.notify_all()
+
+    def _apply(self, mix: Mix, ramp: float | None) -> None:
         from ambience.engine import EngineError
 
         for _ in range(len(mix.layers) + 1):
@@ -100,30 +200,26 @@ class Bridge:
                 return
             except EngineError as exc:
                 bad = _sound_in(str(exc), mix)
+                self._on_problem(str(exc))
                 if bad is None or bad in self.unplayable:
-                    self.problems.append(str(exc))
                     return
                 self.unplayable.add(bad)
-                self.problems.append(str(exc))
 
-    def fade_master(self, to: float, seconds: float, curve: str = "db") -> None:
-        if self.engine is not None:
-            self.engine.fade_master(to, seconds, curve)
+    def playable(self, mix: Mix) -> Mix:
+        if not self.unplayable:
+            return mix
+        return Mix(mix.master, tuple(l for l in mix.layers if l.sound not in self.unplayable))
 
-    def set_master_envelope(self, points) -> None:
-        if self.engine is not None:
-            self.engine.set_master_envelope(points)
-
-    def master_gain(self) -> float:
-        return self.engine.master_envelope_value() if self.engine is not None else 1.0
-
-    def levels(self):
-        return self.engine.levels() if self.engine is not None else None
-
-    def close(self) -> None:
-        engine, self.engine = self.engine, None
-        if engine is not None:
-            engine.close()
+    def close(self, timeout: float = 3.0) -> None:
+        """Let queued requests finish (a fade-out), stop the thread, close the engine."""
+        engine = self.engine
+        if engine is None:
+            return
+        if self._thread is not None:
+            self._queue.put(_STOP)
+            self._thread.join(timeout)
+        self.engine = None
+        engine.close()
 
 
 def _sound_in(message: str, mix: Mix) -> str | None:

@@ -101,6 +101,21 @@ def mix_summary(mix: Mix, limit: int = 8) -> str:
     return " · ".join(parts) or "no layers"
 
 
+def timer_defaults(preset) -> tuple[str, str, str]:
+    """(duration, fade, then) as the preset's `[timer]` table writes them, to prefill the
+    timer dialog; empty strings when the preset has none."""
+    timer = getattr(preset, "timer", None)
+    if timer is None:
+        return "", "", "stop"
+
+    def text(value) -> str:
+        if value is None:
+            return ""
+        return str(value) if isinstance(value, str) else f"{value}m"  # numbers mean minutes
+
+    return text(timer.duration), text(timer.fade), timer.then or "stop"
+
+
 # ------------------------------------------------------------------ theme
 def _theme_path():
     return paths.user_config_dir() / THEME_FILE

@@ -15,7 +15,7 @@ KEYS = [
     ("0 … 9", "set the level to 0 … 90 %"),
     ("m", "mute or unmute the row"),
     ("space", "pause or resume everything (short fade)"),
-    ("t", "sleep timer: 15-90 minutes or any duration, fade, end action"),
+    ("t", "sleep timer: 15-90 min or any duration, fade, end action"),
     ("+  -", "extend or shorten a running timer by 5 minutes"),
     ("ctrl+s", "save the mix as a preset"),
     ("o", "open a preset, a preset file or a pasted share line"),

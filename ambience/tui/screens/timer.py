@@ -28,9 +28,10 @@ class TimerRequest:
 class TimerDialog(ModalScreen[TimerRequest | None]):
     BINDINGS = [Binding("escape", "close", "Close")]
 
-    def __init__(self, running: str = "") -> None:
+    def __init__(self, running: str = "", defaults: tuple[str, str, str] = ("", "", "stop")):
         super().__init__()
         self.running = running
+        self.defaults = defaults  # the preset's own timer, if it has one
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog timer"):
@@ -40,11 +41,12 @@ class TimerDialog(ModalScreen[TimerRequest | None]):
             with Horizontal(classes="buttons quick"):
                 for minutes in QUICK:
                     yield Button(f"{minutes} min", id=f"quick-{minutes}", compact=True)
-            yield Input(placeholder="or a duration: 20, 1h30m, 45m", id="duration")
-            yield Input(placeholder="fade: default (last 10 min, or a third)", id="fade")
+            duration, fade, then = self.defaults
+            yield Input(duration, placeholder="or a duration: 20, 1h30m, 45m", id="duration")
+            yield Input(fade, placeholder="fade: default (last 10 min, or a third)", id="fade")
             with RadioSet(id="then"):
-                yield RadioButton("then stop", value=True, id="then-stop")
-                yield RadioButton("then quit", id="then-quit")
+                yield RadioButton("then stop", value=then != "quit", id="then-stop")
+                yield RadioButton("then quit", value=then == "quit", id="then-quit")
             yield Static("", id="error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Start", id="start", variant="primary", compact=True)

@@ -1,20 +1,28 @@
-"""A small live level meter: polls a shared level snapshot about ten times a second.
+"""Live level meters, polled about ten times a second from the engine's level snapshot.
 
-The timer belongs to the meter, so it stops with the widget (a timer aimed at the app could
-fire after the widgets are gone at exit). It repaints only when the drawn bar changes.
+All meters of the mixer are drawn by one narrow column beside the scrolling rows: each tick it
+reads where every row is on the screen and draws that row's bar on the same line. Textual
+re-renders every widget of a scroll view when any part of it changes, so meters inside the rows
+cost about 12 % of a core at 10 Hz with the standard mix; beside them, only this column is
+re-rendered. The timer belongs to the column, so it stops with it (a timer
+aimed at the app could fire after the widgets are gone at exit).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from rich.text import Text
+from rich.segment import Segment
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 RATE = 10.0
-FLOOR_DB = -48.0
+FLOOR_DB = -60.0
 _EIGHTHS = " ▏▎▍▌▋▊▉█"
+
+Source = tuple[Widget, Callable[[], float]]
 
 
 def level_to_fraction(amplitude: float) -> float:
@@ -25,35 +33,59 @@ def level_to_fraction(amplitude: float) -> float:
     return min(1.0, max(0.0, (db - FLOOR_DB) / -FLOOR_DB))
 
 
-def bar(fraction: float, width: int) -> str:
-    """A bar of `width` cells with eighth-cell resolution."""
-    eighths = round(fraction * width * 8)
-    full, part = divmod(eighths, 8)
-    text = "█" * full + (_EIGHTHS[part] if full < width else "")
+def bar(fraction: float, width: int, steps_per_cell: int = 2) -> str:
+    """A bar of `width` cells. Half-cell steps (3.75 dB on an 8-cell meter): lively, yet a steady
+    sound does not force a repaint on every tick."""
+    steps = round(fraction * width * steps_per_cell)
+    full, part = divmod(steps, steps_per_cell)
+    text = "█" * full + (_EIGHTHS[part * 8 // steps_per_cell] if full < width and part else "")
     return text.ljust(width)[:width]
 
 
-class LevelMeter(Widget):
-    """Draws `read()` (an amplitude) as a bar; `read` is polled at RATE Hz."""
+class MeterColumn(Widget):
+    """Draws, on the line of each source widget, the level its reader returns (amplitude)."""
 
     DEFAULT_CSS = """
-    LevelMeter { width: 8; height: 1; color: $success; }
+    MeterColumn { width: 9; height: 100%; padding-left: 1; color: $success; }
     """
 
-    def __init__(self, read: Callable[[], float], *, id=None, classes=None) -> None:
-        super().__init__(id=id, classes=classes)
-        self._read = read
-        self._drawn = ""
+    def __init__(self, sources: Callable[[], Iterable[Source]], *, id=None) -> None:
+        super().__init__(id=id)
+        self._sources = sources
+        self._lines: list[str] = []
 
     def on_mount(self) -> None:
-        self.poll()
         self.set_interval(1.0 / RATE, self.poll)
+        self.call_after_refresh(self.poll)
 
     def poll(self) -> None:
-        text = bar(level_to_fraction(self._read()), max(1, self.size.width or 8))
-        if text != self._drawn:
-            self._drawn = text
+        top, height = self.region.y, self.region.height
+        width = max(1, self.content_region.width)
+        lines = [""] * height
+        for widget, read in self._sources():
+            if not widget.display:
+                continue
+            region = widget.region  # empty when scrolled out of view
+            y = region.y - top
+            if region.height and 0 <= y < height:
+                lines[y] = bar(level_to_fraction(read()), width)
+        if len(lines) != len(self._lines):
+            self._lines = lines
             self.refresh()
+            return
+        for y, (old, new) in enumerate(zip(self._lines, lines)):
+            if old != new:  # repaint only the lines that changed (Textual's line API)
+                self._lines[y] = new
+                self.refresh(Region(0, y, self.size.width, 1))
 
-    def render(self) -> Text:
-        return Text(self._drawn, no_wrap=True, overflow="crop")
+    def line_for(self, widget: Widget) -> str:
+        """The bar drawn beside `widget` ("" when none)."""
+        y = widget.region.y - self.region.y
+        return self._lines[y] if widget.region.height and 0 <= y < len(self._lines) else ""
+
+    def render_line(self, y: int) -> Strip:
+        text = self._lines[y] if 0 <= y < len(self._lines) else ""
+        width = self.size.width
+        pad = self.styles.padding.left
+        line = (" " * pad + text).ljust(width)[:width]
+        return Strip([Segment(line, self.rich_style)], width)

@@ -1,4 +1,4 @@
-"""One row of the mixer: name, slider, percentage, mute mark and level meter."""
+"""One row of the mixer: name, slider, percentage, mute mark; the level meter beside it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Static
 
-from ambience.tui.widgets.meter import LevelMeter
 from ambience.tui.widgets.slider import Slider
 
 MASTER = "master"
@@ -54,12 +53,20 @@ class MixerRow(Horizontal):
     def __init__(self, sound: str, title: str, level: float, muted: bool,
                  read_level: Callable[[], float], *, available: bool = True,
                  description: str = "") -> None:
-        super().__init__(id=f"row-{sound}", classes="row")
+        classes = ["row"]
+        if level > 0 and not muted:
+            classes.append("-active")
+        if muted:
+            classes.append("-muted")
+        if not available:
+            classes.append("-unavailable")
+        # classes given here cost nothing; changing them after mount restyles the row
+        super().__init__(id=f"row-{sound}", classes=" ".join(classes))
         self.sound = sound
         self.title = title
         self._level = level
         self._muted = muted
-        self._read = read_level
+        self.read_level = read_level
         self.available = available
         self.description = description
 
@@ -74,11 +81,6 @@ class MixerRow(Horizontal):
             yield Static("   ", classes="mute")
         else:
             yield MuteMark(self.sound, self._muted)
-        yield LevelMeter(self._read)
-
-    def on_mount(self) -> None:
-        self.set_available(self.available)
-        self.set_class(self._level > 0 and not self._muted, "-active")
 
     @property
     def slider(self) -> Slider:
@@ -96,7 +98,10 @@ class MixerRow(Horizontal):
         self.show_percent(slider.value)
 
     def show_percent(self, level: float) -> None:
-        self.query_one(".pct", Static).update(percent(level))
+        pct = self.query_one(".pct", Static)
+        text = percent(level)
+        if str(pct.content) != text:
+            pct.update(text)
         self.set_class(level > 0 and not self._muted, "-active")
 
     def show_muted(self, muted: bool) -> None:

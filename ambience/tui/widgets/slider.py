@@ -7,8 +7,8 @@ and it follows the mouse (press, drag, wheel).
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import events
+from textual.content import Content
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
@@ -39,11 +39,6 @@ class Slider(Widget, can_focus=True):
     ]
     DEFAULT_CSS = """
     Slider { height: 1; width: 1fr; min-width: 8; }
-    Slider > .slider--filled { color: $accent; }
-    Slider > .slider--knob { color: $foreground; }
-    Slider:focus > .slider--knob { color: $accent; text-style: bold; }
-    Slider > .slider--track { color: $foreground 30%; }
-    Slider:disabled > .slider--filled { color: $foreground 40%; }
     """
 
     value: reactive[float] = reactive(0.0)
@@ -132,16 +127,15 @@ class Slider(Widget, can_focus=True):
         self.set_by_user(self.value - STEP)
 
     # -------------------------------------------------------------- drawing
-    COMPONENT_CLASSES = {"slider--filled", "slider--knob", "slider--track"}
-
-    def render(self) -> Text:
+    def render(self) -> Content:
+        # theme variables in markup, not component classes: each component class is styled
+        # like a widget of its own, and the mixer has a slider per sound
         width = max(2, self.content_region.width)
         filled = round(self.value * (width - 1))
-        bar = Text(no_wrap=True, overflow="crop")
-        bar.append("━" * filled, style=self.get_component_rich_style("slider--filled"))
-        bar.append("●", style=self.get_component_rich_style("slider--knob"))
-        bar.append("─" * (width - filled - 1), style=self.get_component_rich_style("slider--track"))
-        return bar
+        knob = "bold $accent" if self.has_focus else "$foreground"
+        return Content.from_markup(
+            f"[$accent]{'━' * filled}[/][{knob}]●[/][$foreground 30%]{'─' * (width - filled - 1)}[/]"
+        )
 
     def on_focus(self) -> None:
         self.refresh()

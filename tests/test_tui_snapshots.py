@@ -1,0 +1,107 @@
+"""SVG snapshots of the mixer (pytest-textual-snapshot). Deterministic: a fixed catalog and
+preset folder, an injected clock and injected meter levels, no cursor blink.
+
+Update after an intended change with `pytest tests/test_tui_snapshots.py --snapshot-update`
+and look at the SVGs before committing them."""
+
+from __future__ import annotations
+
+import pytest
+
+from ambience import paths
+from ambience.catalog import Catalog, SoundInfo
+from ambience.engine import Engine, Levels
+from ambience.mix import Layer, Mix
+from ambience.preset import preset_from_mix, save_preset
+from ambience.preset_store import save_last_session, user_preset_path
+from ambience.tui.app import AmbienceApp
+
+SIZE = (100, 30)
+SOUNDS = [
+    SoundInfo("brown", "Brown noise", "noise", "deep, soft noise"),
+    SoundInfo("pink", "Pink noise", "noise", "balanced noise"),
+    SoundInfo("white", "White noise", "noise", "bright noise"),
+]
+LEVELS = Levels(master=(0.3, 0.28), layers={"brown": (0.25, 0.24), "pink": (0.05, 0.05)})
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+        (tmp_path / var.lower()).mkdir(exist_ok=True)
+        monkeypatch.setenv(var, str(tmp_path / var.lower()))
+    empty = tmp_path / "no-bundled-presets"
+    empty.mkdir()
+    monkeypatch.setattr(paths, "bundled_presets_dir", lambda: empty)
+    save_preset(preset_from_mix(Mix(0.9, (Layer("pink", 0.4), Layer("white", 0.1))), "Focus"),
+                user_preset_path("Focus"))
+    save_preset(preset_from_mix(Mix(0.7, (Layer("brown", 0.6),)), "Sleep"),
+                user_preset_path("Sleep"))
+    save_last_session(preset_from_mix(Mix(0.8, (Layer("brown", 0.5), Layer("pink", 0.2))),
+                                      "Evening"))
+    catalog = Catalog({s.id: s for s in SOUNDS})
+    return AmbienceApp(
+        "manual",
+        engine_factory=lambda: Engine("manual", catalog=catalog, seed=1),
+        catalog=catalog,
+        clock=lambda: 5000.0,
+        levels=lambda: LEVELS,
+    )
+
+
+async def booted(pilot) -> None:
+    for _ in range(300):
+        if pilot.app.engine is not None:
+            break
+        await pilot.pause(0.02)
+    await pilot.pause(0.25)  # meters have polled
+
+
+def test_default_screen(app, snap_compare):
+    assert snap_compare(app, terminal_size=SIZE, run_before=booted)
+
+
+def test_timer_running(app, snap_compare):
+    async def run_before(pilot):
+        await booted(pilot)
+        pilot.app.start_timer(45 * 60.0)
+        pilot.app.header.tick()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_save_dialog(app, snap_compare):
+    async def run_before(pilot):
+        await booted(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_open_dialog(app, snap_compare):
+    async def run_before(pilot):
+        await booted(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_help(app, snap_compare):
+    async def run_before(pilot):
+        await booted(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_timer_dialog(app, snap_compare):
+    async def run_before(pilot):
+        await booted(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
