@@ -1,72 +1,96 @@
 """A clock on the shelf: a soft tick-tock, one tick a second, no two ticks alike.
 
 A tick is the escapement striking: two or three tiny impacts a few milliseconds apart that
-ring the clock's case (a few damped resonances, a wooden body and brighter metal parts).
-Here a short table of soft impulses (one of several drawn at build time) excites three
-band-pass resonators; a short room reflection gives it space and a little stereo. The
-"tock" is lower than the "tick", and the beat is slightly uneven, as in real clocks.
+ring the clock's works and case (a few narrow, damped resonances). Here a short table of
+noise bursts (one of several drawn at build time, all of the same energy) excites three
+narrow band-pass resonators; two early reflections (a little stereo) and a small room's
+soft tail carry most of the sound, as from a clock across the room: the tail spreads the
+tick's energy, so it is full at a soft peak level. The "tock" is lower than the "tick", and
+the beat is slightly uneven, as in real clocks.
 
 The rhythm is steady by nature, so instead of never repeating, every tick is varied: its
-impulse pattern and length, level, and the tuning of each resonance are drawn again for
+strike pattern and length, level, and the tuning of each resonance are drawn again for
 each tick (by a `TrigFunc` callback from the layer's seeded generator), halfway between two
-ticks while the clock is silent, so no change can click.
+ticks, long after the resonators have stopped ringing, so no change can click.
 """
 
 from __future__ import annotations
 
+import math
+
 from ambience.engine.layer import Layer, pyo
 
 #: calibrates the layer to about -23 LUFS at slider 1.0
-CLOCK_GAIN = 1.0
+CLOCK_GAIN = 13.1
 
 #: seconds per tick, and how uneven the tick-tock is (fraction of a second)
 PERIOD = 1.0
 BEAT_ERROR = 0.012
 #: resonances of the tick (Hz, Q, gain); the tock is the same case struck lower
-RESONANCES = ((1150.0, 30.0, 1.0), (2350.0, 60.0, 0.8), (3900.0, 50.0, 0.4))
+RESONANCES = ((2100.0, 60.0, 1.0), (3300.0, 70.0, 0.6), (4700.0, 55.0, 0.35))
 TOCK = 0.86
 #: how much a tick varies: resonance detune (fraction), level (dB), length (fraction)
 DETUNE = 0.025
-LEVEL_DB = 1.5
+LEVEL_DB = 1.0
 STRETCH = 0.15
-#: impulse patterns to draw from
+#: the room's tail: size, damping, level
+ROOM = (0.55, 0.75, 4.0)
+#: strike patterns to draw from
 PATTERNS = 8
 
 
-def _pattern(rng) -> list[tuple[int, float]]:
-    """Soft impulses over 40 ms (table of 8192 points): the main strike, then one or two
-    smaller ones a few ms later. Each impulse is a 0.2 ms raised-cosine bump."""
-    points = [(0, 0.0)]
-    hits = [(0.0, 1.0)] + [(rng.uniform(0.05, 0.45), rng.uniform(0.15, 0.5))
-                           for _ in range(rng.randint(2, 4))]
-    width = 40  # table points (~0.2 ms at 40 ms per table)
-    for start, amp in sorted(hits):
-        at = 20 + int(start * 8000)
-        if at <= points[-1][0]:
-            at = points[-1][0] + 1
-        points += [(at, 0.0), (at + width // 2, amp), (at + width, 0.0)]
-    points.append((8191, 0.0))
-    return points
+def _pattern(rng, size: int = 4096) -> list[float]:
+    """One strike over 40 ms: a burst of noise (the impact's rattle) that fades in over
+    0.8 ms and dies away in a few ms, then one to three smaller ones a few ms later.
+    Noise rather than a single impulse spreads the strike's energy over time, so the tick
+    is full at a soft peak level."""
+    ms = size / 40.0  # table points per millisecond
+    env = [0.0] * size
+    bursts = [(0.3, 1.0, rng.uniform(1.2, 2.2))]
+    bursts += [(rng.uniform(2.5, 18.0), rng.uniform(0.2, 0.55), rng.uniform(0.6, 1.5))
+               for _ in range(rng.randint(1, 3))]
+    for start, amp, decay in bursts:
+        first = int(start * ms)
+        for i in range(first, size):
+            t = (i - first) / ms
+            rise = min(1.0, t / 0.8)
+            env[i] += amp * (0.5 - 0.5 * math.cos(math.pi * rise)) * math.exp(-t / decay)
+    # the end must be silent: fade the last 2 ms to zero
+    tail = int(2 * ms)
+    for k in range(tail):
+        env[size - 1 - k] *= k / tail
+    out = [e * rng.gauss(0.0, 1.0) for e in env]
+    # same energy in every pattern, so every tick rings the case about as loud
+    energy = math.sqrt(sum(v * v for v in out) / ms) or 1.0
+    return [v / energy for v in out]
 
 
 class Clock(Layer):
     def build(self):
-        self._patterns = [pyo.CosTable(_pattern(self.rng)) for _ in range(PATTERNS)]
+        self._patterns = [pyo.DataTable(size=4096, init=_pattern(self.rng))
+                          for _ in range(PATTERNS)]
         self._ticks = 0
         self.metro = self.own(pyo.Metro(time=PERIOD))
         self.strike = self.own(pyo.TrigEnv(self.metro, self._patterns[0], dur=0.04))
         self.filters = [self.own(pyo.Biquad(self.strike, freq=f, q=q, type=2, mul=g))
                         for f, q, g in RESONANCES]
         case = self.own(pyo.Mix(self.filters, voices=1))
-        # halfway between ticks, draw the next tick (everything has rung out by then)
+        # halfway between ticks, draw the next tick (the resonators have rung out by then)
         self.halfway = self.own(pyo.SDelay(self.metro, delay=0.45 * PERIOD, maxdelay=PERIOD))
         self.prepare = self.own(pyo.TrigFunc(self.halfway, self._next_tick))
         # a near side and a faint room reflection on each side
-        direct = self.own(pyo.Sig(case, mul=[0.9, 0.72]))
-        room = self.own(pyo.Delay(case, delay=[0.0173, 0.0229], feedback=0.5, maxdelay=0.03,
+        direct = self.own(pyo.Sig(case, mul=[0.4, 0.32]))
+        room = self.own(pyo.Delay(case, delay=[0.0173, 0.0229], feedback=0.25, maxdelay=0.03,
                                   mul=[0.3, 0.4]))
+        # and the small room's soft tail, the same in both ears
+        tail = self.own(pyo.Freeverb(case, size=ROOM[0], damp=ROOM[1], bal=1.0, mul=ROOM[2]))
         self._next_tick()
-        return self.own(pyo.Mix([direct, room], voices=2, mul=CLOCK_GAIN))
+        return self.own(pyo.Mix([direct, room, tail, tail], voices=2, mul=CLOCK_GAIN))
+
+    def close(self) -> None:
+        """Also drop the named objects: the callback refers back to the layer (a cycle)."""
+        super().close()
+        self.metro = self.strike = self.filters = self.halfway = self.prepare = None
 
     def _next_tick(self) -> None:
         rng = self.rng

@@ -5,63 +5,96 @@ repeated two or three times a second. Measured on the shared reference recording
 (summer-night.ogg): carrier 4.34 kHz with harmonics at 8.7 and 13 kHz, pulse interval 22 ms
 (45 Hz), 5-7 pulses per chirp, chirps 85-130 ms long, one chirp every 0.2-0.9 s.
 
-Each cricket here is three table oscillators (tone with two weak harmonics x pulse train x
-chirp gate) with its own pitch, pulse rate, chirp rate and place in the stereo field. Its
-chirp rate and pitch wander slowly and independently (Randi), so no two crickets stay in
-step and the pattern never repeats; a slow random swell makes each one fade back and forth.
-No noise generator at all: the whole layer is a handful of oscillators.
+Each cricket here is two table oscillators: its chirp (a table of 5-7 smooth pulses, then
+silence) read at its chirp rate, gating its tone (a sine with two weak harmonics). Each has
+its own pitch, pulse count, chirp rate and place (left, centre or right, heard faintly on
+the other side). Chirp rates wander slowly and independently (Randi), so no two crickets
+stay in step and the pattern never repeats; a cricket that speeds up also sings louder, so
+each one swells and fades on its own; pitches drift together with the "temperature". No
+noise generator at all.
 """
 
 from __future__ import annotations
 
+import math
+
 from ambience.engine.layer import Layer, pyo
 
 #: calibrates the layer to about -23 LUFS at slider 1.0
-NIGHT_GAIN = 0.51
+NIGHT_GAIN = 0.292
+#: how far each cricket's level swells down (fraction), as it slows
+SWELL = 0.3
+#: how loud a cricket on one side is on the other
+SPREAD = 0.35
 
-#: (carrier Hz, pulse Hz, chirps per second, level, position 0=left..1=right)
+#: (carrier Hz, pulse interval s, pulses per chirp, chirps per second, level,
+#:  position 0=left..1=right)
 CRICKETS = (
-    (4400.0, 45.0, 2.2, 1.00, 0.30),
-    (4150.0, 41.0, 1.7, 0.70, 0.78),
-    (4700.0, 49.0, 2.6, 0.38, 0.55),
-    (3950.0, 43.0, 1.45, 0.30, 0.08),
+    (4350.0, 0.022, 6, 2.2, 1.00, 0.30),
+    (4150.0, 0.024, 5, 1.7, 0.70, 0.78),
+    (4700.0, 0.020, 7, 2.6, 0.38, 0.55),
+    (3950.0, 0.023, 6, 1.45, 0.30, 0.08),
 )
 #: a far tree cricket: a soft continuous trill (carrier Hz, pulse Hz, level, position)
 TRILL = (2900.0, 52.0, 0.05, 0.65)
 
 
+def _chirp(pulses: int, pulse_width: float, size: int = 4096) -> list[float]:
+    """One chirp cycle: `pulses` smooth pulses, each `pulse_width` of the cycle apart and
+    lasting 55 % of that, then silence until the next chirp."""
+    out = [0.0] * size
+    step = pulse_width * size
+    for k in range(pulses):
+        start = int(k * step)
+        width = int(0.55 * step)
+        # the chirp swells over its first pulses and fades on its last
+        amp = min(1.0, 0.55 + 0.25 * k, 0.55 + 0.25 * (pulses - 1 - k))
+        for i in range(width):
+            out[start + i] += amp * math.sin(math.pi * i / width) ** 2
+    return out
+
+
 class Night(Layer):
     def build(self):
-        # tables are not pyo objects that play; keep them referenced here
+        # tables do not play: keep them referenced here, outside `own`
         self._tables = [
             pyo.HarmTable([1.0, 0.12, 0.05]),  # a cricket's tone: faint 2nd and 3rd harmonics
-            # one pulse: a smooth bump over 55 % of the cycle, then silence
+            # a tree cricket's pulse: a smooth bump over 55 % of the cycle, then silence
             pyo.CosTable([(0, 0.0), (1800, 1.0), (4500, 0.0), (8191, 0.0)]),
-            # one chirp: a gate open for 26 % of the cycle with soft edges
-            pyo.CosTable([(0, 0.0), (300, 1.0), (1900, 1.0), (2150, 0.0), (8191, 0.0)]),
         ]
-        tone, pulse, gate = self._tables
-        voices = []
-        for i, (carrier, pulses, chirps, level, pos) in enumerate(CRICKETS):
-            jitter = 1.0 + 0.02 * (self.rng.random() - 0.5)
-            # chirp rate wanders +-12 % and each cricket swells and fades on its own
-            rate = self.own(pyo.Randi(min=chirps * 0.88 * jitter, max=chirps * 1.12 * jitter,
-                                      freq=0.13 + 0.05 * i))
-            swell = self.own(pyo.Randi(min=0.25 * level, max=level, freq=0.031 + 0.011 * i))
-            chirp = self.own(pyo.Osc(gate, freq=rate, phase=self.rng.random(), mul=swell))
-            train = self.own(pyo.Osc(pulse, freq=pulses * jitter, mul=chirp))
-            # pitch drifts +-0.5 %: the tone never keeps one phase for long
-            pitch = self.own(pyo.Randi(min=carrier * 0.995, max=carrier * 1.005,
-                                       freq=0.4 + 0.1 * i))
-            voice = self.own(pyo.Osc(tone, freq=pitch, mul=train))
-            voices.append(self.own(pyo.Sig(voice, mul=[1.0 - pos, pos])))
+        tone, pulse = self._tables
+        # one slow pitch drift shared by all (the night's temperature); each cricket reads it
+        # at its own pitch, so the tones never keep one phase for long
+        drift = self.own(pyo.Randi(min=-1.0, max=1.0, freq=0.37))
+        sides = ([], [], [])  # left, centre, right
+        for i, (carrier, interval, pulses, chirps, level, pos) in enumerate(CRICKETS):
+            jitter = 1.0 + 0.03 * (self.rng.random() - 0.5)
+            table = pyo.DataTable(size=4096, init=_chirp(pulses, interval * chirps))
+            self._tables.append(table)
+            # chirp rate (and with it the pulse rate) wanders +-12 %; a cricket singing
+            # faster also sings louder, so each one swells and fades on its own too
+            lo, hi = chirps * 0.88 * jitter, chirps * 1.12 * jitter
+            rate = self.own(pyo.Randi(min=lo, max=hi, freq=0.06 + 0.025 * i))
+            swell = self.own(pyo.Sig(rate, mul=SWELL * level / (hi - lo),
+                                     add=level * (1.0 - SWELL - SWELL * lo / (hi - lo))))
+            chirp = self.own(pyo.Osc(table, freq=rate, phase=self.rng.random(), mul=swell))
+            pitch = self.own(pyo.Sig(drift, mul=carrier * 0.005, add=carrier * jitter))
+            if level > 0.5:
+                voice = self.own(pyo.Osc(tone, freq=pitch, mul=chirp))
+            else:  # far away the faint harmonics are lost
+                voice = self.own(pyo.Sine(freq=pitch, mul=chirp))
+            sides[0 if pos < 0.35 else 2 if pos > 0.65 else 1].append(voice)
         carrier, pulses, level, pos = TRILL
-        far = self.own(pyo.Randi(min=0.2 * level, max=level, freq=0.05))
+        far = self.own(pyo.Sig(drift, mul=0.4 * level, add=0.6 * level))
         trill = self.own(pyo.Osc(pulse, freq=pulses, mul=far))
-        tpitch = self.own(pyo.Randi(min=carrier * 0.996, max=carrier * 1.004, freq=0.3))
-        tvoice = self.own(pyo.Sine(freq=tpitch, mul=trill))
-        voices.append(self.own(pyo.Sig(tvoice, mul=[1.0 - pos, pos])))
-        return self.own(pyo.Mix(voices, voices=2, mul=NIGHT_GAIN))
+        tpitch = self.own(pyo.Sig(drift, mul=carrier * 0.004, add=carrier))
+        sides[1].append(self.own(pyo.Sine(freq=tpitch, mul=trill)))
+        left, centre, right = (self.own(pyo.Mix(s, voices=1)) for s in sides)
+        # each side is heard faintly on the other: crickets left, centre and right
+        left_far = self.own(pyo.Sig(left, mul=SPREAD))
+        right_far = self.own(pyo.Sig(right, mul=SPREAD))
+        return self.own(pyo.Mix([left, right, centre, centre, right_far, left_far], voices=2,
+                                 mul=NIGHT_GAIN))
 
 
 SOUNDS = {"night": Night}
