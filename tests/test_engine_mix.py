@@ -196,3 +196,21 @@ def test_a_broken_layer_does_not_stop_the_rest_of_the_mix(engine):
     engine.apply(Mix(1.0, (Layer("pink", 0.6), Layer("nosuch", 0.5))))
     engine.apply(Mix(1.0, (Layer("pink", 0.6),)))
     assert engine.problems == {}
+
+
+def test_a_failing_sound_callback_never_prints_and_the_sound_goes_on(engine, capfd):
+    from ambience.engine.layer import Layer as SoundLayer, pyo
+
+    class Faulty(SoundLayer):
+        def build(self):
+            metro = self.own(pyo.Metro(0.05))
+            self.own(pyo.TrigFunc(metro, self.quietly(lambda: 1 / 0)))
+            return self.own(pyo.Sig([0.0, 0.0]))
+
+    layer = Faulty(sr=RATE)
+    layer.play()
+    engine.render(0.5)
+    layer.close()
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+    assert layer.errors and "ZeroDivisionError" in layer.errors[0]

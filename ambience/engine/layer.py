@@ -27,6 +27,7 @@ class Layer:
         self.rng = random.Random(self.seed)
         self.options = options
         self._objects: list = []
+        self.errors: list[str] = []
         self._playing = False
         self.output = self.build()
         if len(self.output) != 2:
@@ -37,6 +38,20 @@ class Layer:
         """Keep `obj` referenced for the layer's lifetime and return it."""
         self._objects.append(obj)
         return obj
+
+    def quietly(self, fn):
+        """Wrap a Python callback that pyo calls from the audio loop (`TrigFunc`, `Pattern`):
+        an exception there would be printed over the interface by pyo, so it is kept in
+        `self.errors` instead and the sound goes on."""
+
+        def call(*args):
+            try:
+                fn(*args)
+            except Exception as exc:  # noqa: BLE001 - nothing may reach the terminal
+                if len(self.errors) < 10:
+                    self.errors.append(repr(exc))
+
+        return call
 
     def build(self):  # pragma: no cover - abstract
         raise NotImplementedError

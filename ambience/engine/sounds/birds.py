@@ -94,7 +94,7 @@ class _Bird:
         self.tables = tables
         self.calls = 0
         self.metro = own(pyo.Metro(time=1.0))
-        self.func = own(pyo.TrigFunc(self.metro, self.call))
+        self.func = own(pyo.TrigFunc(self.metro, layer.quietly(self.call)))
         # the call itself starts 30 ms after the callback has set it up: longer than any
         # audio buffer, so no call ever starts with the last one's settings
         self.start = own(pyo.SDelay(self.metro, delay=LEAD, maxdelay=0.05))

@@ -77,7 +77,7 @@ class Clock(Layer):
         case = self.own(pyo.Mix(self.filters, voices=1))
         # halfway between ticks, draw the next tick (the resonators have rung out by then)
         self.halfway = self.own(pyo.SDelay(self.metro, delay=0.45 * PERIOD, maxdelay=PERIOD))
-        self.prepare = self.own(pyo.TrigFunc(self.halfway, self._next_tick))
+        self.prepare = self.own(pyo.TrigFunc(self.halfway, self.quietly(self._next_tick)))
         # a near side and a faint room reflection on each side
         direct = self.own(pyo.Sig(case, mul=[0.4, 0.32]))
         room = self.own(pyo.Delay(case, delay=[0.0173, 0.0229], feedback=0.25, maxdelay=0.03,

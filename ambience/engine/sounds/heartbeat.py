@@ -74,7 +74,7 @@ class Heartbeat(Layer):
         self.out = self.own(pyo.Sig(self.thump, mul=[0.5, 0.5]))
         # 0.7 s after each beat, in the silence before the next, draw the next one
         self.later = self.own(pyo.SDelay(self.metro, delay=0.7, maxdelay=1.0))
-        self.prepare = self.own(pyo.TrigFunc(self.later, self._next_beat))
+        self.prepare = self.own(pyo.TrigFunc(self.later, self.quietly(self._next_beat)))
         self._next_beat()
         return self.own(pyo.Mix(self.out, voices=2, mul=HEARTBEAT_GAIN))
 
