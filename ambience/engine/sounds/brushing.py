@@ -11,7 +11,7 @@ from __future__ import annotations
 from ambience.engine.layer import Layer, pyo
 
 # Gain that puts the brushing at -23 LUFS at slider 1.0 (measured by the loudness test).
-BRUSHING_GAIN = 8.05
+BRUSHING_GAIN = 8.76
 
 
 class Brushing(Layer):

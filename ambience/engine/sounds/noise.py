@@ -14,14 +14,15 @@ from ambience.engine.layer import Layer, pyo
 # Gains that put each colour at -23 LUFS at slider 1.0 (measured by the loudness test).
 WHITE_GAIN = 0.0611
 PINK_GAIN = 0.1497
-BROWN_GAIN = 0.273
+BROWN_GAIN = 0.278
 
 #: the right channel's delay (samples at the server rate; a whole number, see above)
 DECORRELATE_DELAY = 12007
 
 #: pink and brown noise keep rising below hearing, where they only waste headroom and put a
-#: slow wander (DC over a minute) on the output: a gentle high-pass removes it
-SUBSONIC_HIGHPASS = 20.0
+#: slow wander (DC over a minute) on the output: a high-pass removes it (brown noise, with
+#: 11 % of its power below 20 Hz behind one 12 dB/octave stage, gets two: 1-2 % remain)
+SUBSONIC_HIGHPASS = 22.0
 
 
 class _Noise(Layer):
@@ -36,8 +37,9 @@ class _Noise(Layer):
         # frequency (even brown noise's low end), and the delay is long enough that the
         # comb filter a mono sum makes has its notches finer than the ear (or an analyser)
         # resolves, so the mono spectrum keeps its colour.
-        late = self.own(pyo.Delay(src, delay=DECORRELATE_DELAY / sr, maxdelay=0.3))
-        right = self.own(pyo.Allpass(late, delay=173 / sr, feedback=0.5, maxdelay=0.01))
+        late = self.own(pyo.Delay(src, delay=DECORRELATE_DELAY / sr,
+                                  maxdelay=(DECORRELATE_DELAY + 64) / sr))
+        right = self.own(pyo.Allpass(late, delay=173 / sr, feedback=0.5, maxdelay=237 / sr))
         return self.own(pyo.Mix([src, right], voices=2))
 
 
@@ -55,7 +57,8 @@ class PinkNoise(_Noise):
 class BrownNoise(_Noise):
     def source(self):
         raw = self.own(pyo.BrownNoise(mul=BROWN_GAIN))
-        return pyo.ButHP(raw, freq=SUBSONIC_HIGHPASS)
+        first = self.own(pyo.ButHP(raw, freq=SUBSONIC_HIGHPASS))
+        return pyo.ButHP(first, freq=SUBSONIC_HIGHPASS)
 
 
 SOUNDS = {"white": WhiteNoise, "pink": PinkNoise, "brown": BrownNoise}

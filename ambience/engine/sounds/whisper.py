@@ -3,9 +3,10 @@
 Whispered speech is noise shaped by the vocal tract: band-passed noise whose formant peaks
 jump between vowel-like positions once a syllable (4-6 per second), with short sibilant
 hisses in front of some syllables. Phrases of 1.5-4 s (a breathy swell) alternate with 1-3 s
-of silence, and the voice drifts slowly between the ears. One sample-and-hold noise at half
-the sample rate feeds everything (whispers have little above 8 kHz, and it costs half a
-full-rate generator); every other control is a cheap trigger-rate random.
+of silence, some ending in a soft inhale, and the voice drifts slowly between the ears.
+One sample-and-hold noise at 16 kHz feeds everything (whispers have little above 8 kHz, and
+it costs a third of a full-rate generator); every other control is a cheap trigger-rate
+random.
 """
 
 from __future__ import annotations
@@ -13,24 +14,32 @@ from __future__ import annotations
 from ambience.engine.layer import Layer, pyo
 
 # Gain that puts the whisper at -23 LUFS at slider 1.0 (measured by the loudness test).
-WHISPER_GAIN = 2.84
+WHISPER_GAIN = 3.03
+#: the whisper's ceiling before the pan (-4.4 dBFS): only rare peaks reach it
+CEILING = 0.6
 
 
 class Whisper(Layer):
     def build(self):
         own = self.own
-        raw = own(pyo.Randh(-1.0, 1.0, freq=24000))
+        raw = own(pyo.Randh(-1.0, 1.0, freq=16000))
         # whispers have no voicing: nothing much below the first formant
-        breath = own(pyo.ButHP(raw, 450))
+        air = own(pyo.ButHP(raw, 450))
 
-        # phrases: 1.5-4 s of whispering, then 1-3 s of silence, each at its own level
+        # phrases: 1.5-4 s of whispering, then 1-3 s of silence
         phrase_tick = own(pyo.Metro(3.0))
         length = own(pyo.TrigRand(phrase_tick, 1.5, 4.0, init=2.5))
         period = own(pyo.TrigRand(phrase_tick, 1.0, 3.0, init=2.0, add=length))
         phrase_tick.setTime(period)
-        level = own(pyo.TrigRand(phrase_tick, 0.6, 1.0, init=0.8, mul=WHISPER_GAIN))
         phrase_shape = own(pyo.CosTable([(0, 0.0), (1300, 1.0), (5000, 0.8), (8191, 0.0)]))
-        phrase = own(pyo.TrigEnv(phrase_tick, phrase_shape, dur=length, mul=level))
+        phrase = own(pyo.TrigEnv(phrase_tick, phrase_shape, dur=length, mul=WHISPER_GAIN))
+        # before about half the phrases, a soft close inhale at the end of the pause (the
+        # last 14 % of the period: a phrase never fills more than 80 % of it)
+        inhale_level = own(pyo.TrigChoice(phrase_tick, [0.0, 0.0, 0.2, 0.35], init=0.0,
+                                          mul=WHISPER_GAIN))
+        inhale_shape = own(pyo.CosTable([(0, 0.0), (7050, 0.0), (7750, 1.0), (8150, 0.0),
+                                         (8191, 0.0)]))
+        inhale = own(pyo.TrigEnv(phrase_tick, inhale_shape, dur=period, mul=inhale_level))
 
         # syllables, 4-6 a second, each with its own vowel and level. A syllable starts and
         # ends at the same envelope value, so the chain is continuous; the level glides.
@@ -47,7 +56,7 @@ class Whisper(Layer):
         vowel = own(pyo.TrigEnv(syl_tick, vowel_shape, dur=overlap, mul=syl_level))
         f1 = own(pyo.TrigRand(syl_tick, 320.0, 850.0, init=500.0, port=0.04))
         f2 = own(pyo.TrigRand(syl_tick, 950.0, 2400.0, init=1500.0, port=0.05))
-        f3 = own(pyo.TrigRand(syl_tick, 2400.0, 3300.0, init=2800.0, port=0.05))
+        f3 = own(pyo.Sig(f2, mul=0.5, add=1900.0))  # follows F2 a little, as in speech
         # a sibilant ("s", "sh", "t") in front of about one syllable in three
         sib_on = own(pyo.TrigChoice(syl_tick, [0.0, 0.0, 0.0, 0.0, 0.5, 1.0]))
         sib_shape = own(pyo.CosTable([(0, 0.0), (700, 1.0), (2800, 0.0), (8191, 0.0)]))
@@ -57,15 +66,20 @@ class Whisper(Layer):
         # ComplexRes is a cheap resonator even with moving frequencies; a short decay
         # makes a wide band (the decay sets the bandwidth and the peak gain)
         parts = [
-            own(pyo.ComplexRes(breath, freq=f1, decay=0.003, mul=vowel)),
-            own(pyo.ComplexRes(breath, freq=f2, decay=0.003, mul=vowel)),
-            own(pyo.ComplexRes(breath, freq=f3, decay=0.001, mul=vowel)),
-            own(pyo.ComplexRes(breath, freq=1800.0, decay=0.0004, mul=vowel)),  # aspiration
-            own(pyo.ComplexRes(breath, freq=sib_freq, decay=0.0008, mul=sib_env)),
+            own(pyo.ComplexRes(air, freq=f1, decay=0.003, mul=vowel)),
+            own(pyo.ComplexRes(air, freq=f2, decay=0.003, mul=vowel)),
+            own(pyo.ComplexRes(air, freq=f3, decay=0.0006, mul=vowel)),  # wide: aspiration
+            own(pyo.ComplexRes(air, freq=sib_freq, decay=0.0008, mul=sib_env)),
         ]
-        voice = own(pyo.Mix(parts, voices=1))
+        voice = own(pyo.Mix(parts, voices=1, mul=phrase))
+        breath = own(pyo.ComplexRes(air, freq=1600.0, decay=0.0004, mul=inhale))
+        mouth = own(pyo.Mix([voice, breath], voices=1))
+        # a rare pile-up of formant peaks would set the peak level: shave it off
+        shaved = own(pyo.Clip(mouth, min=-CEILING, max=CEILING))
+        # drifting from ear to ear (a linear pan: louder near an ear, as a close voice is)
         drift = own(pyo.Randi(0.12, 0.88, freq=0.06))
-        return own(pyo.Pan(voice, outs=2, pan=drift, spread=0.3, mul=phrase))
+        other = own(pyo.Sig(drift, mul=-1.0, add=1.0))
+        return own(pyo.Sig([shaved, shaved], mul=[drift, other]))
 
 
 SOUNDS = {"whisper": Whisper}
