@@ -88,7 +88,12 @@ class _Slot:
 
 
 class Engine:
-    """One pyo server, its layers and its master chain."""
+    """One pyo server, its layers and its master chain.
+
+    `seed` makes a render reproducible from one process to the next (`ambience render
+    --seed`). Within one process a second engine with the same seed sounds different: pyo
+    counts random objects in process-wide counters that it never resets.
+    """
 
     def __init__(
         self,

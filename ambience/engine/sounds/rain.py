@@ -1,10 +1,11 @@
 """Rain: a steady hiss with individual drops on top.
 
-One band-limited random source (a `Randi` interpolating 16000 values a second costs a fifth of
-`Noise` and already rolls off the harshest highs) feeds both the bed and the drops. The right
-channel of the bed is a delayed, all-passed copy of the left. Drops are short noise bursts
-through a resonator, each with its own random time, pitch, length, level and pan, on four
-voices that take turns so that no drop is cut short by the next one.
+One band-limited random source (a `Randi` interpolating 12000 values a second costs a fifth
+of `Noise` and already rolls off the harshest highs) feeds both the bed and the drops. The
+right channel of the bed is a delayed, all-passed copy of the left. Drops are short noise
+bursts through a resonator, each with its own random time, pitch, length, level and pan;
+the gap before the next drop is never shorter than the longest drop, so one voice is enough
+and no drop is cut short.
 """
 
 from __future__ import annotations
@@ -12,22 +13,41 @@ from __future__ import annotations
 from ambience.engine.layer import Layer, pyo
 
 #: output gain that puts rain at -23 LUFS at slider 1.0 (measured by the loudness test)
-RAIN_GAIN = 0.33
-#: drops voices: the metro hands ticks to them in turn
-VOICES = 2
+RAIN_GAIN = 0.353
+#: drop voices (the metro hands ticks to them in turn); one suffices while MIN_GAP is
+#: longer than the longest drop
+VOICES = 1
 #: mean gap between two drops, seconds (shortest MIN_GAP): about eight drops a second
-MIN_GAP, MAX_GAP = 0.03, 0.3
+MIN_GAP, MAX_GAP = 0.055, 0.32
 #: a drop's length (s), resonance (Hz) and level range
 DROP_DUR = (0.012, 0.05)
 DROP_FREQ = (1400.0, 6500.0)
-DROP_LEVEL = 3.0
+DROP_LEVEL = 3.6
 BED_LEVEL = 0.28
+
+
+def alternating_ticks(layer, gap_min, gap_max, voices, dist=None):
+    """Random events on `voices` voices that take turns: one metro whose next gap is drawn
+    at every tick (uniform, or a `TrigXnoise` distribution `dist`), its ticks dealt out
+    round-robin. (pyo's own `Metro(poly=n)` runs n phase-shifted metros instead, which two
+    events can hit at once when the time changes.) Returns the (voices)-stream trigger."""
+    own = layer.own
+    beat = own(pyo.Metro(time=gap_min))
+    if dist is None:
+        gap = own(pyo.TrigRand(beat, gap_min, gap_max, init=gap_min))
+    else:
+        gap = own(pyo.TrigXnoise(beat, dist=dist, x1=4, mul=gap_max - gap_min, add=gap_min))
+    beat.setTime(gap)
+    if voices == 1:
+        return beat
+    turn = own(pyo.Counter(beat, min=0, max=voices))
+    return own(pyo.Select(turn, value=list(range(voices))))
 
 
 class Rain(Layer):
     def build(self):
         own = self.own
-        src = own(pyo.Randi(-1.0, 1.0, freq=16000))
+        src = own(pyo.Randi(-1.0, 1.0, freq=12000))
 
         # the bed: rain on everything around, a hiss that breathes very slowly
         swell = own(pyo.Randi(0.75, 1.0, freq=0.04))
@@ -35,14 +55,10 @@ class Rain(Layer):
         late = own(pyo.Delay(bed, delay=0.0131, maxdelay=0.02))
         ap2 = own(pyo.Allpass(late, delay=0.0067, feedback=0.5, maxdelay=0.01))
 
-        # the drops: a metro whose next gap is drawn at every tick (squared: mostly short
-        # gaps, now and then a pause), ticks shared round-robin by VOICES voices
+        # the drops
         self._table = pyo.ExpTable([(0, 0.0), (120, 1.0), (8191, 0.0)], exp=5, inverse=True)
-        tick = own(pyo.Metro(time=0.1, poly=VOICES))
-        anytick = own(pyo.Mix(tick, voices=1))
         # exponential-ish gaps: mostly short, now and then a pause
-        gap = own(pyo.TrigXnoise(anytick, dist=4, x1=4, mul=MAX_GAP - MIN_GAP, add=MIN_GAP))
-        tick.setTime(gap)
+        tick = alternating_ticks(self, MIN_GAP, MAX_GAP, VOICES, dist=4)
         # more small drops than big ones
         level = own(pyo.TrigXnoise(tick, dist=1, mul=DROP_LEVEL))
         dur = own(pyo.TrigRand(tick, DROP_DUR[0], DROP_DUR[1], init=0.02))
@@ -51,8 +67,8 @@ class Rain(Layer):
         burst = own(src * env)
         pitch = own(pyo.TrigRand(tick, DROP_FREQ[0], DROP_FREQ[1], init=3000))
         ring = own(pyo.Reson(burst, freq=pitch, q=5))
-        pos = own(pyo.TrigRand(tick, 0.05, 0.95, init=0.5))
-        placed = own(pyo.Pan(ring, outs=2, pan=pos, spread=0.2))
+        pos = own(pyo.TrigRand(tick, 0.1, 0.9, init=0.5))
+        placed = own(pyo.SPan(ring, outs=2, pan=pos))
         drops = own(pyo.Mix(placed, voices=2))
 
         return own(pyo.Mix([own(bed * BED_LEVEL), own(ap2 * BED_LEVEL), drops], voices=2,

@@ -1,10 +1,11 @@
 """Waves: slow swells that break on a shore and recede, over a low sea rumble.
 
-A wave is an envelope (a slow swell, a break, a long wash back) that drives both the level
-and the brightness of low-passed noise, plus a delayed hiss of foam placed elsewhere in the
-stereo field, so every wave travels as it breaks. Waves come every 8-14 s (drawn at each
-wave) on two alternating voices so that a wave can still be washing back when the next
-one swells. One cheap band-limited random source (`Randi` at 12 kHz) feeds everything.
+A wave is an envelope (a slow swell, a break, a long wash back) on low-passed noise, with
+high-passed hiss rising by its square (so only the top of the swell breaks bright), plus a
+later hiss of foam on the other side of the stereo field, so every wave crosses it. Waves
+come every 8.5-13.5 s (drawn at each wave) on two alternating voices, so that a wave can
+still be washing back when the next one swells. One cheap band-limited random source
+(`Randi` at 9 kHz) feeds everything.
 """
 
 from __future__ import annotations
@@ -12,21 +13,43 @@ from __future__ import annotations
 from ambience.engine.layer import Layer, pyo
 
 #: output gain that puts waves at -23 LUFS at slider 1.0 (measured by the loudness test)
-WAVES_GAIN = 0.53
+WAVES_GAIN = 0.637
 #: seconds between two waves, and each wave's length (at most twice the shortest gap:
 #: each voice carries every other wave)
-GAP = (8.0, 14.0)
+GAP = (8.5, 13.5)
 LENGTH = (11.0, 16.0)
-#: the low-pass cutoff of a wave goes from DARK_HZ (swell) to DARK_HZ + BRIGHT_HZ (break)
-DARK_HZ, BRIGHT_HZ = 220.0, 3800.0
+#: the two colours: the water's weight (low-pass) and the break's hiss (high-pass), Hz
+LOW_HZ, HISS_HZ = 320.0, 1200.0
+CRASH_LEVEL = 0.8
 FOAM_LEVEL = 0.35
-RUMBLE_LEVEL = 0.45
+RUMBLE_LEVEL = 0.32
+
+
+def alternating_ticks(layer, gap_min, gap_max, voices, dist=None):
+    """Random events on `voices` voices that take turns: one metro whose next gap is drawn
+    at every tick (uniform, or a `TrigXnoise` distribution `dist`), its ticks dealt out
+    round-robin. (pyo's own `Metro(poly=n)` runs n phase-shifted metros instead, which two
+    events can hit at once when the time changes.) Returns the (voices)-stream trigger."""
+    own = layer.own
+    beat = own(pyo.Metro(time=gap_min))
+    if dist is None:
+        gap = own(pyo.TrigRand(beat, gap_min, gap_max, init=gap_min))
+    else:
+        gap = own(pyo.TrigXnoise(beat, dist=dist, x1=4, mul=gap_max - gap_min, add=gap_min))
+    beat.setTime(gap)
+    if voices == 1:
+        return beat
+    turn = own(pyo.Counter(beat, min=0, max=voices))
+    return own(pyo.Select(turn, value=list(range(voices))))
 
 
 class Waves(Layer):
     def build(self):
         own = self.own
-        src = own(pyo.Randi(-1.0, 1.0, freq=12000))
+        src = own(pyo.Randi(-1.0, 1.0, freq=9000))
+        # two shared colours of the same noise: the weight of the water, the hiss of the break
+        low = own(pyo.Tone(src, freq=LOW_HZ))
+        hiss = own(pyo.Atone(src, freq=HISS_HZ))
 
         # the body of each wave: swell (35 %), break (peak at 42 %), long wash back
         self._swell = pyo.CosTable([(0, 0.0), (1600, 0.12), (2700, 0.35), (3500, 0.9),
@@ -34,31 +57,34 @@ class Waves(Layer):
         # the foam: starts with the break, hisses while the water runs back
         self._foam = pyo.CosTable([(0, 0.0), (3200, 0.0), (3900, 1.0), (5200, 0.55),
                                    (8191, 0.0)])
-        tick = own(pyo.Metro(time=GAP[0], poly=2))
-        anytick = own(pyo.Mix(tick, voices=1))
-        gap = own(pyo.TrigRand(anytick, GAP[0], GAP[1], init=GAP[0]))
-        tick.setTime(gap)
-        length = own(pyo.TrigRand(tick, LENGTH[0], LENGTH[1], init=LENGTH[0]))
-        size = own(pyo.TrigRand(tick, 0.55, 1.0, init=0.8))
+        tick = alternating_ticks(self, GAP[0], GAP[1], 2)
+        size = own(pyo.TrigRand(tick, 0.75, 1.0, init=0.85))
+        # bigger waves take longer
+        length = own(pyo.Sig(size, mul=(LENGTH[1] - LENGTH[0]) / 0.25,
+                             add=LENGTH[0] - 0.75 * (LENGTH[1] - LENGTH[0]) / 0.25))
         env = own(pyo.TrigEnv(tick, self._swell, dur=length, mul=size))
-        cutoff = own(pyo.Sig(env, mul=BRIGHT_HZ, add=DARK_HZ))
-        body = own(pyo.ButLP(src, freq=cutoff, mul=env))
-        at = own(pyo.TrigRand(tick, 0.15, 0.85, init=0.5))
-        body_st = own(pyo.Pan(body, outs=2, pan=at, spread=0.35))
+        # the break: hiss rising with the square of the swell, so it only comes at the top
+        crash = own(env * env)
+        body = own(pyo.Mix([own(low * env), own(hiss * own(crash * CRASH_LEVEL))], voices=2))
+        # where the wave breaks (0 left, 1 right); the foam runs off towards the other side.
+        # Panned with plain products (a linear law): a panner object costs ten times more.
+        at = own(pyo.TrigRand(tick, 0.1, 0.9, init=0.5))
+        away = own(pyo.Sig(at, mul=-1.0, add=1.0))
 
-        hiss = own(pyo.Atone(src, freq=2500))
-        foam_env = own(pyo.TrigEnv(tick, self._foam, dur=length, mul=size))
+        foam_env = own(pyo.TrigEnv(tick, self._foam, dur=length, mul=own(size * FOAM_LEVEL)))
         foam = own(hiss * foam_env)
-        to = own(pyo.TrigRand(tick, 0.1, 0.9, init=0.5))
-        foam_st = own(pyo.Pan(foam, outs=2, pan=to, spread=0.4, mul=FOAM_LEVEL))
 
         # the sea between waves: a low, slowly breathing rumble, wide
         breath = own(pyo.Randi(0.6 * RUMBLE_LEVEL, RUMBLE_LEVEL, freq=0.08))
-        rumble = own(pyo.Tone(src, freq=180, mul=breath))
-        rumble_r = own(pyo.Delay(rumble, delay=0.021, maxdelay=0.03))
+        rumble = own(low * breath)
+        # both sides delayed (differently): an undelayed side would add up in phase with the
+        # waves' own low band and sound louder than the other
+        spread = own(pyo.Delay(rumble, delay=[0.009, 0.023], maxdelay=0.03))
 
-        parts = [body_st, foam_st, rumble, rumble_r]
-        return own(pyo.Mix(parts, voices=2, mul=WAVES_GAIN))
+        left = own(pyo.Mix([own(body * away), own(foam * at)], voices=1))
+        right = own(pyo.Mix([own(body * at), own(foam * away)], voices=1))
+        # streams alternate left, right
+        return own(pyo.Mix([left, right, spread], voices=2, mul=WAVES_GAIN))
 
 
 SOUNDS = {"waves": Waves}
