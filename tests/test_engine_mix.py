@@ -140,6 +140,8 @@ def test_start_of_playback_fades_in_over_three_seconds():
 def test_levels_snapshot_reports_each_playing_layer_and_the_master(engine):
     engine.apply(Mix(1.0, (Layer("pink", 0.8), Layer("brown", 0.0))), ramp=0.0)
     engine.render(1.0)
+    engine.levels()  # the first look starts the meters (a render never pays for them)
+    engine.render(1.0)
     levels = engine.levels()
     assert set(levels.layers) == {"pink"}
     assert min(levels.layers["pink"]) > 0.01

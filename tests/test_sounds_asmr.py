@@ -219,7 +219,9 @@ def test_keyboard_spacebar_is_lower_than_the_keys():
 # ----------------------------------------------------------------- fan
 def test_fan_is_steady():
     level = envelope_db(render("fan"), 0.4)
-    assert np.ptp(level) < 3.0, f"fan level moves {np.ptp(level):.1f} dB"
+    # 400 ms windows of low, broadband air vary by themselves; a fan does not swell
+    assert np.std(level) < 1.0, f"fan level varies by {np.std(level):.1f} dB (std)"
+    assert np.ptp(level) < 4.5, f"fan level moves {np.ptp(level):.1f} dB"
 
 
 def test_fan_has_a_faint_motor_hum_above_the_air():

@@ -84,7 +84,7 @@ def test_rain_has_individual_drops_of_varied_level_and_position():
     heights = total[peaks] - median
     assert np.percentile(heights, 90) - np.percentile(heights, 10) >= 1.5, "drops all alike"
     balance = per_channel[peaks, 0] - per_channel[peaks, 1]
-    assert np.percentile(balance, 10) < -3.0 and np.percentile(balance, 90) > 3.0, (
+    assert np.percentile(balance, 10) < -2.0 and np.percentile(balance, 90) > 2.0, (
         "drops do not land on both sides")
 
 

@@ -61,12 +61,16 @@ class _Slot:
         # a Linseg restarted from its current value for every change: exact, any shape
         self.gain = pyo.Linseg([(0.0, 0.0), (0.001, 0.0)])
         self.post = pyo.Sig(layer.output, mul=self.gain)
-        self.meter = pyo.Follower(self.post, freq=6)
+        self.meter = None  # created on the first `levels()` call: renders never pay for it
         self.target = 0.0
         self.stop_at: float | None = None
 
     def objects(self):
-        return (self.gain, self.post, self.meter)
+        return tuple(o for o in (self.gain, self.post, self.meter) if o is not None)
+
+    def enable_meter(self) -> None:
+        if self.meter is None:
+            self.meter = pyo.Follower(self.post, freq=6)
 
     def play(self) -> None:
         self.layer.play()
@@ -121,6 +125,7 @@ class Engine:
             self.server.setGlobalSeed(int(seed) or 1)
         self._lock = threading.RLock()
         self._slots: dict[str, _Slot] = {}
+        self._metering = False
         #: sounds of the current mix that could not be built, with the reason
         self.problems: dict[str, str] = {}
         self._mix = Mix()
@@ -222,6 +227,8 @@ class Engine:
         seed = None if self._seed is None else self._seed * 1000 + self._seeds
         layer = self._layer_factory(info, {"seed": seed})
         slot = _Slot(sound, layer)
+        if self._metering:
+            slot.enable_meter()
         slot.play()
         self.master.mixer.addInput(sound, slot.post)
         self.master.mixer.setAmp(sound, 0, 1.0)
@@ -277,6 +284,11 @@ class Engine:
     def levels(self) -> Levels:
         """A consistent snapshot, safe to call from any thread (the TUI polls it at ~10 Hz)."""
         with self._lock:
+            if not self._metering:  # meters cost CPU: made only once somebody looks
+                self._metering = True
+                self.master.enable_meter()
+                for slot in self._slots.values():
+                    slot.enable_meter()
             layers = {}
             for sound, slot in self._slots.items():
                 if slot.layer.playing:

@@ -87,7 +87,7 @@ class MasterChain:
         self.limiter = Limiter(self.pre, int(server.getSamplingRate()))
         # the last guard: only what the limiter's follower lets through (a fraction of a dB)
         self.output = pyo.Clip(self.limiter.output, min=-CEILING, max=CEILING)
-        self.meter = pyo.Follower(self.output, freq=6)
+        self.meter = None
         self.output.out()
 
     def set_gain(self, gain: float, ramp: float) -> None:
@@ -116,6 +116,10 @@ class MasterChain:
         """The envelope's gain at audio time `now`, from the plan the Linseg is playing."""
         start, points = self._plan
         return fades.value_at(points, now - start)
+
+    def enable_meter(self) -> None:
+        if self.meter is None:
+            self.meter = pyo.Follower(self.output, freq=6)
 
     def levels(self) -> tuple[float, float]:
         vals = self.meter.get(all=True)

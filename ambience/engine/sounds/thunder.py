@@ -12,6 +12,7 @@ source interpolates only 1200 values a second (all thunder needs): next to no CP
 from __future__ import annotations
 
 from ambience.engine.layer import Layer, pyo
+from ambience.engine.sounds._events import alternating_ticks
 
 #: output gain that puts thunder at -23 LUFS at slider 1.0 (measured by the loudness test)
 THUNDER_GAIN = 0.495
@@ -23,24 +24,6 @@ NEAR = (0.2, 1.3)
 #: how often the grumble inside a roll changes direction (Hz)
 GRUMBLE_HZ = 2.3
 BED_LEVEL = 0.45
-
-
-def alternating_ticks(layer, gap_min, gap_max, voices, dist=None):
-    """Random events on `voices` voices that take turns: one metro whose next gap is drawn
-    at every tick (uniform, or a `TrigXnoise` distribution `dist`), its ticks dealt out
-    round-robin. (pyo's own `Metro(poly=n)` runs n phase-shifted metros instead, which two
-    events can hit at once when the time changes.) Returns the (voices)-stream trigger."""
-    own = layer.own
-    beat = own(pyo.Metro(time=gap_min))
-    if dist is None:
-        gap = own(pyo.TrigRand(beat, gap_min, gap_max, init=gap_min))
-    else:
-        gap = own(pyo.TrigXnoise(beat, dist=dist, x1=4, mul=gap_max - gap_min, add=gap_min))
-    beat.setTime(gap)
-    if voices == 1:
-        return beat
-    turn = own(pyo.Counter(beat, min=0, max=voices))
-    return own(pyo.Select(turn, value=list(range(voices))))
 
 
 class Thunder(Layer):

@@ -1,0 +1,1 @@
+"""Benchmarks of ambience: `python -m benchmarks` prints one table (see run.py)."""
