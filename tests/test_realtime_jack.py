@@ -86,7 +86,12 @@ def test_a_mix_played_through_jack_is_recorded_back_at_the_expected_level(jack_e
         assert rec.returncode == 0, rec.stderr
     finally:
         player.send_signal(signal.SIGINT)
-        out, err = player.communicate(timeout=15)
+        try:
+            out, err = player.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            player.kill()
+            out, err = player.communicate()
+            raise AssertionError(f"the player did not stop within 15 s of Ctrl-C: {err}")
     assert player.returncode == 0, err
     assert "Traceback" not in err and "ALSA lib" not in err
 

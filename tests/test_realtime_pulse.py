@@ -74,7 +74,12 @@ def test_auto_output_plays_through_pulseaudio_and_is_recorded_back(pulse_env, tm
         rec.wait(10)
     finally:
         player.send_signal(signal.SIGINT)
-        out, err = player.communicate(timeout=15)
+        try:
+            out, err = player.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            player.kill()
+            out, err = player.communicate()
+            raise AssertionError(f"the player did not stop within 15 s of Ctrl-C: {err}")
     assert player.returncode == 0, err
     assert "Traceback" not in err and "ALSA lib" not in err + out
 
