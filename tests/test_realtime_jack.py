@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -17,9 +16,8 @@ import numpy as np
 import pytest
 import soundfile
 
-from ambience.engine import Engine
-from ambience.mix import Layer, Mix
 from tests import analysis as A
+from tests.rendering import PLAYED_ARGS, reference_of_played_mix, stop_player
 
 RATE = 48000
 SERVER = f"ambience-test-{os.getpid()}"
@@ -65,8 +63,7 @@ def jack_env(tmp_path):
 def test_a_mix_played_through_jack_is_recorded_back_at_the_expected_level(jack_env, tmp_path):
     env, jack_log = jack_env
     player = subprocess.Popen(
-        [sys.executable, "-m", "ambience", "play", "--audio", "jack", "--layer", "pink=0.6",
-         "--layer", "brown=0.3"],
+        [sys.executable, "-m", "ambience", "play", "--audio", "jack", *PLAYED_ARGS],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
         stdin=subprocess.DEVNULL,
     )
@@ -85,13 +82,7 @@ def test_a_mix_played_through_jack_is_recorded_back_at_the_expected_level(jack_e
         )
         assert rec.returncode == 0, rec.stderr
     finally:
-        player.send_signal(signal.SIGINT)
-        try:
-            out, err = player.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            player.kill()
-            out, err = player.communicate()
-            raise AssertionError(f"the player did not stop within 15 s of Ctrl-C: {err}")
+        out, err = stop_player(player)
     assert player.returncode == 0, err
     assert "Traceback" not in err and "ALSA lib" not in err
 
@@ -99,12 +90,7 @@ def test_a_mix_played_through_jack_is_recorded_back_at_the_expected_level(jack_e
     assert rate == RATE and len(played) >= int(2.9 * RATE)
 
     # the reference: the same mix rendered offline by the same engine
-    engine = Engine("manual", rate=RATE, seed=1, fade_in=0.0)
-    try:
-        engine.apply(Mix(1.0, (Layer("pink", 0.6), Layer("brown", 0.3))), ramp=0.0)
-        reference = engine.render(6.0)[RATE:]
-    finally:
-        engine.close()
+    reference = reference_of_played_mix(6.0)
 
     assert A.rms_db(played) == pytest.approx(A.rms_db(reference), abs=1.0)
     assert A.octave_slope(played, RATE, 200, 8000) == pytest.approx(

@@ -15,9 +15,8 @@ import numpy as np
 import pytest
 import soundfile
 
-from ambience.engine import Engine
-from ambience.mix import Layer, Mix
 from tests import analysis as A
+from tests.rendering import PLAYED_ARGS, reference_of_played_mix, stop_player
 
 RATE = 48000
 
@@ -53,7 +52,7 @@ def test_auto_output_plays_through_pulseaudio_and_is_recorded_back(pulse_env, tm
                              capture_output=True, text=True, timeout=60)
     assert "pulse" in devices.stdout and "used by --audio auto" in devices.stdout
     player = subprocess.Popen(
-        [sys.executable, "-m", "ambience", "play", "--layer", "pink=0.6", "--layer", "brown=0.3"],
+        [sys.executable, "-m", "ambience", "play", *PLAYED_ARGS],
         env=pulse_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         stdin=subprocess.DEVNULL,
     )
@@ -73,13 +72,7 @@ def test_auto_output_plays_through_pulseaudio_and_is_recorded_back(pulse_env, tm
         rec.send_signal(signal.SIGINT)
         rec.wait(10)
     finally:
-        player.send_signal(signal.SIGINT)
-        try:
-            out, err = player.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            player.kill()
-            out, err = player.communicate()
-            raise AssertionError(f"the player did not stop within 15 s of Ctrl-C: {err}")
+        out, err = stop_player(player)
     assert player.returncode == 0, err
     assert "Traceback" not in err and "ALSA lib" not in err + out
 
@@ -95,12 +88,7 @@ def test_auto_output_plays_through_pulseaudio_and_is_recorded_back(pulse_env, tm
     played = played[loudest * RATE // 4 : loudest * RATE // 4 + RATE]
     profile = np.round(profile, 1)
 
-    engine = Engine("manual", rate=RATE, seed=1, fade_in=0.0)
-    try:
-        engine.apply(Mix(1.0, (Layer("pink", 0.6), Layer("brown", 0.3))), ramp=0.0)
-        reference = engine.render(5.0)[RATE:]
-    finally:
-        engine.close()
+    reference = reference_of_played_mix(5.0)
     assert A.rms_db(played) == pytest.approx(A.rms_db(reference), abs=1.0), (
         f"recorded level per 250 ms: {profile}")
     windows = A.short_term_rms_db(played, RATE, 0.01)

@@ -16,6 +16,7 @@ from ambience.engine import Engine
 from ambience.engine.sounds import SYNTHS
 from ambience.mix import Layer, Mix
 from tests import analysis as A
+from tests.rendering import render_alone
 
 RATE = 48000
 CATALOG = load_catalog()
@@ -31,12 +32,7 @@ CLICK_RATIO = 8.0
 
 @functools.lru_cache(maxsize=2)
 def render(sound: str, seconds: float = 300.0) -> np.ndarray:
-    engine = Engine("manual", rate=RATE, seed=7, fade_in=0.0, catalog=CATALOG)
-    try:
-        engine.apply(Mix(1.0, (Layer(sound, 1.0),)), ramp=0.0)
-        return engine.render(seconds)
-    finally:
-        engine.close()
+    return render_alone(sound, seconds, seed=7)
 
 
 def test_every_catalog_sound_has_a_synthesizer_and_every_synthesizer_a_manifest():

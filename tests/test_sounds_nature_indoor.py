@@ -13,9 +13,8 @@ import pytest
 from scipy import signal
 
 from ambience.catalog import load_catalog
-from ambience.engine import Engine
-from ambience.mix import Layer, Mix
 from tests import analysis as A
+from tests.rendering import render_alone
 
 RATE = 48000
 CATALOG = load_catalog()
@@ -25,12 +24,7 @@ MAX_EVENT_CORRELATION = 0.9
 
 @functools.lru_cache(maxsize=3)
 def render(sound: str, seconds: float = 60.0, seed: int = 5) -> np.ndarray:
-    engine = Engine("manual", rate=RATE, seed=seed, fade_in=0.0, catalog=CATALOG)
-    try:
-        engine.apply(Mix(1.0, (Layer(sound, 1.0),)), ramp=0.0)
-        return engine.render(seconds)
-    finally:
-        engine.close()
+    return render_alone(sound, seconds, seed)
 
 
 def envelope(m: np.ndarray, cutoff: float) -> np.ndarray:

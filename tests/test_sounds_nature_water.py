@@ -14,9 +14,8 @@ import numpy as np
 import pytest
 from scipy import signal
 
-from ambience.engine import Engine
-from ambience.mix import Layer, Mix
 from tests import analysis as A
+from tests.rendering import render_alone
 
 RATE = 48000
 SEED = 11
@@ -24,12 +23,7 @@ SEED = 11
 
 @functools.lru_cache(maxsize=1)
 def render(sound: str, seconds: float) -> np.ndarray:
-    engine = Engine("manual", rate=RATE, seed=SEED, fade_in=0.0)
-    try:
-        engine.apply(Mix(1.0, (Layer(sound, 1.0),)), ramp=0.0)
-        return engine.render(seconds).astype(np.float64)
-    finally:
-        engine.close()
+    return render_alone(sound, seconds, SEED).astype(np.float64)
 
 
 def window_db(x: np.ndarray, seconds: float) -> np.ndarray:

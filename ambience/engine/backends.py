@@ -102,10 +102,14 @@ def _shutdown_all() -> None:
         except Exception:
             pass
 
-    for booted in list(_SERVERS.values()):
-        t = threading.Thread(target=work, args=(booted,), name="ambience-shutdown", daemon=True)
-        t.start()
-        t.join(timeout=2.0)
+    from ambience.engine.engine import stop_watchdog
+
+    with stop_watchdog():
+        for booted in list(_SERVERS.values()):
+            t = threading.Thread(target=work, args=(booted,), name="ambience-shutdown",
+                                 daemon=True)
+            t.start()
+            t.join(timeout=2.0)
     _SERVERS.clear()
 
 

@@ -398,7 +398,8 @@ def signals_blocked():
 
 def _stop_server(server) -> None:
     """Stop (not shut down: the server is reused by the next engine of this process).
-    stop() once deadlocked inside ALSA's pulse plugin: do it in a thread with a timeout."""
+    stop() once deadlocked inside ALSA's pulse plugin: do it in a thread with a timeout, and
+    behind a watchdog that ends the process if even that cannot return."""
 
     def work():
         try:
@@ -406,9 +407,26 @@ def _stop_server(server) -> None:
         except Exception:
             pass
 
-    t = threading.Thread(target=work, name="ambience-stop", daemon=True)
-    t.start()
-    t.join(timeout=3.0)
+    with stop_watchdog():
+        t = threading.Thread(target=work, name="ambience-stop", daemon=True)
+        t.start()
+        t.join(timeout=3.0)
+
+
+@contextlib.contextmanager
+def stop_watchdog(seconds: float = 10.0):
+    """If a sound server's stop hangs in C while holding the interpreter, no Python code can
+    run again: faulthandler's own C thread then ends the process (status 1) after `seconds`,
+    silently, instead of leaving it hanging forever."""
+    import faulthandler
+    import os
+
+    with open(os.devnull, "w") as sink:
+        faulthandler.dump_traceback_later(seconds, exit=True, file=sink)
+        try:
+            yield
+        finally:
+            faulthandler.cancel_dump_traceback_later()
 
 
 class _Capture:

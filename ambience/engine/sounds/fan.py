@@ -10,6 +10,7 @@ One half-rate sample-and-hold noise (a fan has little above 10 kHz) feeds the ai
 from __future__ import annotations
 
 from ambience.engine.layer import Layer, pyo
+from ambience.engine.sounds._tables import table_random
 
 # Gain that puts the fan at -23 LUFS at slider 1.0 (measured by the loudness test).
 FAN_GAIN = 0.271
@@ -23,7 +24,7 @@ class Fan(Layer):
     def build(self):
         own = self.own
         sr = float(self.options.get("sr", 48000))
-        raw = own(pyo.Randh(-1.0, 1.0, freq=24000))
+        raw = table_random(self, 24000, interpolate=False)
         # low-passed noise switched on at full level would start with a step: fade it in
         start = own(pyo.Fader(fadein=0.05, mul=FAN_GAIN))
         sway = own(pyo.Randi(0.85, 1.0, freq=0.25, mul=start))

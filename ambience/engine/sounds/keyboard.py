@@ -10,6 +10,7 @@ One 16 kHz sample-and-hold noise excites everything (a third of a full-rate gene
 from __future__ import annotations
 
 from ambience.engine.layer import Layer, pyo
+from ambience.engine.sounds._tables import table_random
 
 # Gain that puts the keyboard at -23 LUFS at slider 1.0 (measured by the loudness test).
 KEYBOARD_GAIN = 15.0
@@ -23,7 +24,7 @@ SPACE_AFTER = 0.29
 class Keyboard(Layer):
     def build(self):
         own = self.own
-        raw = own(pyo.Randh(-1.0, 1.0, freq=16000))
+        raw = table_random(self, 16000, interpolate=False)
         # sentences: 2-7 s of typing, then 1.5-5 s of thought
         line_tick = own(pyo.Metro(4.0))
         line_len = own(pyo.TrigRand(line_tick, 2.0, 7.0, init=4.0))

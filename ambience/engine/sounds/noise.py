@@ -1,7 +1,7 @@
 """White, pink and brown noise.
 
 The random generator is almost all of a noise layer's cost, so each colour draws from one
-generator and makes the right channel from a decorrelated copy (a delayed, all-pass-filtered
+generator (white and brown from tables filled once by numpy, see `_tables`) and makes the right channel from a decorrelated copy (a delayed, all-pass-filtered
 version of the same noise) instead of paying for a second generator. Every delay is a whole
 number of samples: pyo interpolates fractional delays linearly, and inside an all-pass loop
 that interpolation acts as a low-pass that would leave the right channel duller and quieter.
@@ -10,11 +10,16 @@ that interpolation acts as a low-pass that would leave the right channel duller 
 from __future__ import annotations
 
 from ambience.engine.layer import Layer, pyo
+from ambience.engine.sounds._tables import table_noise
 
 # Gains that put each colour at -23 LUFS at slider 1.0 (measured by the loudness test).
-WHITE_GAIN = 0.0611
+# White and brown start from table noise (see `_tables`: no random draw in the audio loop,
+# a quarter of the cost), whose RMS is a third of its amplitude.
+WHITE_GAIN = 0.1058
 PINK_GAIN = 0.1497
-BROWN_GAIN = 0.278
+BROWN_GAIN = 7.6
+#: brown noise is white noise through a one-pole low-pass: -6 dB/octave above 25 Hz
+BROWN_CORNER = 25.0
 
 #: the right channel's delay (samples at the server rate; a whole number, see above)
 DECORRELATE_DELAY = 12007
@@ -45,7 +50,7 @@ class _Noise(Layer):
 
 class WhiteNoise(_Noise):
     def source(self):
-        return pyo.Noise(mul=WHITE_GAIN)
+        return pyo.Sig(table_noise(self, WHITE_GAIN))
 
 
 class PinkNoise(_Noise):
@@ -56,7 +61,7 @@ class PinkNoise(_Noise):
 
 class BrownNoise(_Noise):
     def source(self):
-        raw = self.own(pyo.BrownNoise(mul=BROWN_GAIN))
+        raw = self.own(pyo.Tone(table_noise(self, BROWN_GAIN), freq=BROWN_CORNER))
         first = self.own(pyo.ButHP(raw, freq=SUBSONIC_HIGHPASS))
         return pyo.ButHP(first, freq=SUBSONIC_HIGHPASS)
 

@@ -12,6 +12,7 @@ random.
 from __future__ import annotations
 
 from ambience.engine.layer import Layer, pyo
+from ambience.engine.sounds._tables import table_random
 
 # Gain that puts the whisper at -23 LUFS at slider 1.0 (measured by the loudness test).
 WHISPER_GAIN = 3.03
@@ -22,7 +23,7 @@ CEILING = 0.6
 class Whisper(Layer):
     def build(self):
         own = self.own
-        raw = own(pyo.Randh(-1.0, 1.0, freq=16000))
+        raw = table_random(self, 16000, interpolate=False)
         # whispers have no voicing: nothing much below the first formant
         air = own(pyo.ButHP(raw, 450))
 
