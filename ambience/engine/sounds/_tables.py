@@ -16,10 +16,9 @@ from ambience.engine.layer import pyo
 LENGTHS = (99991, 100003)
 
 
-def table_noise(layer, amplitude: float = 1.0):
-    """Uniform-product white noise in [-amplitude, amplitude] (RMS amplitude / 3), seeded
-    from the layer's own generator, every object owned by the layer."""
-    sr = float(layer.options.get("sr", 48000))
+def _table_product(layer, freq: float, interp: int, gain: float):
+    """Two tables of uniform values read `freq` values a second, multiplied; every object
+    owned by the layer, seeded from the layer's own generator."""
     rng = np.random.default_rng(layer.rng.randrange(2**32))
     factors = []
     for i, length in enumerate(LENGTHS):
@@ -28,30 +27,22 @@ def table_noise(layer, amplitude: float = 1.0):
         view[:] = rng.uniform(-1.0, 1.0, length)
         del view  # a view that outlives its table crashes pyo
         layer.own(table)
-        factors.append(layer.own(pyo.Osc(table, freq=sr / length, phase=float(rng.random()),
-                                         interp=1, mul=amplitude if i == 0 else 1.0)))
+        factors.append(layer.own(pyo.Osc(table, freq=freq / length, phase=float(rng.random()),
+                                         interp=interp, mul=gain if i == 0 else 1.0)))
     return layer.own(pyo.Sig(factors[0], mul=factors[1]))
+
+
+def table_noise(layer, amplitude: float = 1.0):
+    """Uniform-product white noise in [-amplitude, amplitude] (RMS amplitude / 3): one new
+    value per sample."""
+    return _table_product(layer, float(layer.options.get("sr", 48000)), 1, amplitude)
 
 
 def table_random(layer, freq: float, interpolate: bool):
     """A stand-in for `Randh(-1, 1, freq)` (held) or `Randi(-1, 1, freq)` (interpolated):
     a new independent value `freq` times a second, with the same RMS as a uniform value in
-    [-1, 1], built from two tables of prime lengths read at the same pace (no random draw in
-    the audio loop, no repetition within days)."""
+    [-1, 1] (no random draw in the audio loop, no repetition within days)."""
     # the product of two uniforms has a third of the power of one; interpolated, each
     # factor keeps two thirds of its power, the product four ninths, against two thirds
     gain = 3.0**0.5 * (1.5**0.5 if interpolate else 1.0)
-    rng = np.random.default_rng(layer.rng.randrange(2**32))
-    factors = []
-    for i, length in enumerate(LENGTHS):
-        table = pyo.DataTable(size=length)
-        view = np.asarray(table.getBuffer())
-        view[:] = rng.uniform(-1.0, 1.0, length)
-        del view  # a view that outlives its table crashes pyo
-        layer.own(table)
-        factors.append(layer.own(pyo.Osc(
-            table, freq=freq / length, phase=float(rng.random()),
-            interp=2 if interpolate else 1,
-            mul=gain if i == 0 else 1.0,
-        )))
-    return layer.own(pyo.Sig(factors[0], mul=factors[1]))
+    return _table_product(layer, freq, 2 if interpolate else 1, gain)

@@ -50,7 +50,7 @@ class _Noise(Layer):
 
 class WhiteNoise(_Noise):
     def source(self):
-        return pyo.Sig(table_noise(self, WHITE_GAIN))
+        return table_noise(self, WHITE_GAIN)
 
 
 class PinkNoise(_Noise):
