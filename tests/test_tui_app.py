@@ -132,6 +132,24 @@ async def test_first_start_plays_the_default_preset():
             assert app.mix == expected.to_mix(load_catalog())[0]
 
 
+async def test_a_collector_held_for_the_launch_resumes_once_the_window_is_drawn():
+    import gc
+
+    from ambience.tui import startup
+
+    startup.hold_collector()  # what `ambience` does before importing Textual
+    try:
+        assert not gc.isenabled()
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)  # the engine boots after the first frame, so has the collector
+            assert gc.isenabled()
+    finally:
+        startup.release_collector()
+        gc.enable()
+        gc.unfreeze()
+
+
 async def test_every_catalog_sound_has_a_row_grouped_by_category():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

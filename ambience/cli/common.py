@@ -77,13 +77,13 @@ def duration_arg(text: str) -> float:
 def open_mixer(args: argparse.Namespace) -> int:
     """`ambience` with no command: the Textual mixer (the TUI issue fills this in)."""
     try:
-        from ambience.tui.app import run_app  # noqa: PLC0415
+        from ambience.tui.startup import run  # noqa: PLC0415
     except ImportError:
         raise CliError(
             "the interactive mixer is not built yet; try `ambience play --layer rain=0.5`"
         ) from None
     audio, device = audio_of(args)
-    return run_app(audio=audio, device=device)
+    return run(audio=audio, device=device)
 
 
 def mix_from_args(args: argparse.Namespace, base=None):

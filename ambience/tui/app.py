@@ -21,7 +21,7 @@ from textual.widgets import Footer, Input, Static
 
 from ambience.catalog import Catalog, load_catalog
 from ambience.mix import Layer, Mix
-from ambience.tui import store
+from ambience.tui import startup, store
 from ambience.tui.commands import MixerCommands
 from ambience.tui.engine_bridge import (
     Bridge,
@@ -177,7 +177,11 @@ class AmbienceApp(App[int]):
         rows = self.sound_rows()
         (rows[0] if rows else self.row(MASTER)).slider.focus()
         # boot after the first frame: importing pyo holds the GIL for a while
-        self.call_after_refresh(self.boot_engine)
+        self.call_after_refresh(self._first_frame_drawn)
+
+    def _first_frame_drawn(self) -> None:
+        startup.release_collector()
+        self.boot_engine()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="engine")
     def boot_engine(self) -> None:
