@@ -23,6 +23,7 @@ import numpy as np
 
 from ambience import fades
 from ambience.catalog import Catalog, SoundInfo, load_catalog
+from ambience.engine import seeding
 from ambience.engine.backends import AudioUnavailable, Booted, boot
 from ambience.engine.file_layer import FileLayer
 from ambience.engine.layer import Layer, pyo
@@ -94,9 +95,8 @@ class _Slot:
 class Engine:
     """One pyo server, its layers and its master chain.
 
-    `seed` makes a render reproducible from one process to the next (`ambience render
-    --seed`). Within one process a second engine with the same seed sounds different: pyo
-    counts random objects in process-wide counters that it never resets.
+    `seed` makes a render reproducible (`ambience render --seed`, the tests): the same in
+    any process, also after other engines ran in it (see `seeding`).
     """
 
     def __init__(
@@ -121,8 +121,11 @@ class Engine:
         self._layer_factory = layer_factory or self._make_layer
         self._seed = seed
         self._seeds = 0
+        # seeded: the same sound as any other engine with this seed, in this process or
+        # another; unseeded (playback): pyo seeds from the clock
+        self.server.setGlobalSeed(0 if seed is None else int(seed) or 1)
         if seed is not None:
-            self.server.setGlobalSeed(int(seed) or 1)
+            seeding.restart(self.server, int(seed) or 1)
         self._lock = threading.RLock()
         self._slots: dict[str, _Slot] = {}
         self._metering = False
