@@ -1,10 +1,16 @@
-"""White noise without a random draw in the audio loop.
+"""Random signals without a random draw in the audio loop.
 
 pyo 1.1.0 looks its module state up in a Python dict for every random number it draws at
-audio rate (measured: 27 % of the standard mix's DSP time). Here the randomness is drawn
-once, by numpy, into two tables of prime lengths read one sample per sample; their product
-is white (each factor is uncorrelated with itself at every shift but zero) and repeats only
-after the product of the lengths: 99991 x 100003 samples, 58 hours at 48 kHz.
+audio rate (measured: 27 % of the standard mix's DSP time; a `Randh` at 24 kHz costs 0.16 %
+of a core, the stand-in below 0.05 %). Here the randomness is drawn once, by numpy, into two
+tables of prime lengths filled with uniform values in [0, 1), read in step; the fractional
+part of their sum is again uniform, and independent of itself at every shift but zero: at a
+shift of one table's length that table repeats but the other does not, and a uniform value
+plus an independent one, wrapped, is independent of the first. The sum repeats only after
+the product of the lengths: 99991 x 100003 values, 58 hours at 48 kHz.
+
+Unlike a product of the two tables, the wrapped sum is uniform like pyo's own generators,
+so a sound keeps its loudness and spectrum when it moves from `Randh`/`Randi` to these.
 """
 
 from __future__ import annotations
@@ -16,33 +22,49 @@ from ambience.engine.layer import pyo
 LENGTHS = (99991, 100003)
 
 
-def _table_product(layer, freq: float, interp: int, gain: float):
-    """Two tables of uniform values read `freq` values a second, multiplied; every object
-    owned by the layer, seeded from the layer's own generator."""
+def _held_uniform(layer, freq: float, amplitude: float):
+    """Uniform values in [-amplitude, amplitude), a new one `freq` times a second, held in
+    between (pyo's `Randh`). Every object is owned by the layer, seeded from its generator."""
+    sr = float(layer.options.get("sr", 48000))
     rng = np.random.default_rng(layer.rng.randrange(2**32))
-    factors = []
-    for i, length in enumerate(LENGTHS):
+    step = freq / sr  # table entries per sample: both tables step on the same samples
+    reader = 0.0
+    for length in LENGTHS:
         table = pyo.DataTable(size=length)
         view = np.asarray(table.getBuffer())
-        view[:] = rng.uniform(-1.0, 1.0, length)
+        view[:] = rng.uniform(0.0, 1.0, length)
         del view  # a view that outlives its table crashes pyo
         layer.own(table)
-        factors.append(layer.own(pyo.Osc(table, freq=freq / length, phase=float(rng.random()),
-                                         interp=interp, mul=gain if i == 0 else 1.0)))
-    return layer.own(pyo.Sig(factors[0], mul=factors[1]))
+        # start half a step past an entry so that rounding never splits the two tables' steps
+        phase = (int(rng.integers(length)) + min(step, 1.0) / 2) / length
+        reader = layer.own(pyo.Osc(table, freq=freq / length, phase=phase, interp=1,
+                                   add=reader))
+    return layer.own(pyo.Wrap(reader, 0.0, 1.0, mul=2.0 * amplitude, add=-amplitude))
 
 
 def table_noise(layer, amplitude: float = 1.0):
-    """Uniform-product white noise in [-amplitude, amplitude] (RMS amplitude / 3): one new
-    value per sample."""
-    return _table_product(layer, float(layer.options.get("sr", 48000)), 1, amplitude)
+    """White noise with the RMS of the former uniform product (amplitude / 3), one new value
+    per sample; its peak is amplitude / sqrt(3)."""
+    return _held_uniform(layer, float(layer.options.get("sr", 48000)), amplitude / 3**0.5)
 
 
 def table_random(layer, freq: float, interpolate: bool):
-    """A stand-in for `Randh(-1, 1, freq)` (held) or `Randi(-1, 1, freq)` (interpolated):
-    a new independent value `freq` times a second, with the same RMS as a uniform value in
-    [-1, 1] (no random draw in the audio loop, no repetition within days)."""
-    # the product of two uniforms has a third of the power of one; interpolated, each
-    # factor keeps two thirds of its power, the product four ninths, against two thirds
-    gain = 3.0**0.5 * (1.5**0.5 if interpolate else 1.0)
-    return _table_product(layer, freq, 2 if interpolate else 1, gain)
+    """A stand-in for `Randh(-1, 1, freq)` (held) or `Randi(-1, 1, freq)` (joined by straight
+    lines): a new uniform value `freq` times a second, no repetition within days.
+
+    The straight lines are the held values through a moving sum of one hold's length
+    (a box convolved with a box is the triangle of linear interpolation), built as
+    log2(length) one-delay-and-add stages: exact when the hold is a power of two samples
+    (12, 24 kHz at 48 kHz), otherwise the nearest power of two, a slightly different
+    smoothing of the same noise."""
+    if not interpolate:
+        return _held_uniform(layer, freq, 1.0)
+    sr = float(layer.options.get("sr", 48000))
+    span = 2 ** max(0, round(np.log2(max(sr / freq, 1.0))))
+    line = _held_uniform(layer, freq, 1.0 / span)
+    width = 1
+    while width < span:
+        line = layer.own(pyo.SDelay(line, delay=(width + 0.5) / sr, maxdelay=(width + 2) / sr,
+                                    add=line))
+        width *= 2
+    return line

@@ -9,6 +9,7 @@ flutter where the bristles catch and release, and a little woolly body. Strokes 
 from __future__ import annotations
 
 from ambience.engine.layer import Layer, pyo
+from ambience.engine.sounds._tables import table_random
 
 # Gain that puts the brushing at -23 LUFS at slider 1.0 (measured by the loudness test).
 BRUSHING_GAIN = 8.76
@@ -17,7 +18,7 @@ BRUSHING_GAIN = 8.76
 class Brushing(Layer):
     def build(self):
         own = self.own
-        raw = own(pyo.Randh(-1.0, 1.0, freq=24000))
+        raw = table_random(self, 24000, interpolate=False)
         hiss = own(pyo.ButHP(raw, 700))
         # strokes: 0.35-1.4 s long, 0.15-1.3 s apart, each at its own level
         tick = own(pyo.Metro(1.5))

@@ -1,6 +1,6 @@
 """A wood fire: a low, breathing roar with crackles and the odd pop of a knot.
 
-Everything comes from one random generator (the costly part): the roar is a low band of it,
+Everything comes from one random source (the costly part): the roar is a low band of it,
 the other channel hears the roar and hiss 23 ms later (decorrelated, no second generator),
 and every crackle and pop is the same noise shaped by a short envelope. Crackles come from a
 fast metronome thinned at random (`Percent`), so they fall at irregular times and cluster
@@ -19,6 +19,7 @@ wake a sleeper, and one that fits the -23 LUFS / -3 dBFS headroom of every layer
 from __future__ import annotations
 
 from ambience.engine.layer import Layer, pyo
+from ambience.engine.sounds._tables import table_random
 
 #: calibrates the layer to about -23 LUFS at slider 1.0
 FIRE_GAIN = 1.12
@@ -41,9 +42,14 @@ CHANCE = (12.0, 36.0)
 class Fire(Layer):
     def build(self):
         self._tables = []
-        # the one random generator: SOURCE_HZ fresh values a second, joined by straight lines
-        # (Noise draws 48000 and costs about twice as much); the joins roll off the top
-        src = self.own(pyo.Randi(min=-1.0, max=1.0, freq=SOURCE_HZ))
+        # the one random source: SOURCE_HZ fresh values a second, joined by straight lines
+        # (drawn in advance, see `_tables`); the joins roll off the top
+        src = table_random(self, SOURCE_HZ, interpolate=True)
+
+        # everything rises over the first 50 ms, so that the layer starts smoothly even
+        # without the engine's fade: pyo's filters jump on their first sample, and the
+        # crackle metro ticks at once
+        onset = self.own(pyo.Linseg([(0.0, 0.0), (0.05, 1.0)]))
 
         # --- bed: a low roar whose level breathes, plus a faint hiss of burning gas. The
         # other channel hears the bed 23 ms later: decorrelated, with no second generator.
@@ -51,12 +57,12 @@ class Fire(Layer):
         # a band-pass rather than a low-pass: the rumble, with no drifting DC under it
         roar = self.own(pyo.Biquad(src, freq=ROAR_HZ, q=1.0, type=2, mul=breath))
         bright = self.own(pyo.ButHP(src, freq=BRIGHT_HZ, mul=HISS))
-        bed = self.own(pyo.Mix([roar, bright], voices=1))
+        bed = self.own(pyo.Mix([roar, bright], voices=1, mul=onset))
         bed_late = self.own(pyo.Delay(bed, delay=0.023, maxdelay=0.03))
 
         # --- crackles: irregular times, clustered by a wandering intensity, varied levels
         # and lengths, each at its own position. They reuse the hiss (bright noise).
-        chance = self.own(pyo.Randi(min=CHANCE[0], max=CHANCE[1], freq=0.35))
+        chance = self.own(pyo.Randi(min=CHANCE[0], max=CHANCE[1], freq=0.35, mul=onset))
         beat = self.own(pyo.Metro(time=0.004))
         hits = self.own(pyo.Percent(beat, percent=chance))
         shape = pyo.CosTable([(0, 0.0), (40, 1.0), (600, 0.35), (2500, 0.08), (8191, 0.0)])

@@ -11,6 +11,7 @@ One half-rate sample-and-hold noise feeds it all.
 from __future__ import annotations
 
 from ambience.engine.layer import Layer, pyo
+from ambience.engine.sounds._tables import table_random
 
 # Gain that puts the paper at -23 LUFS at slider 1.0 (measured by the loudness test).
 PAPER_GAIN = 28.1
@@ -25,7 +26,7 @@ PEAK = 0.4
 class Paper(Layer):
     def build(self):
         own = self.own
-        raw = own(pyo.Randh(-1.0, 1.0, freq=24000))
+        raw = table_random(self, 24000, interpolate=False)
         # squeezes: 0.3-2 s of crinkling, 0.3-3 s apart
         tick = own(pyo.Metro(1.0))
         length = own(pyo.TrigRand(tick, 0.3, 2.0, init=1.0))

@@ -1,7 +1,7 @@
 """Rain: a steady hiss with individual drops on top.
 
-One band-limited random source (a `Randi` interpolating 12000 values a second costs a fifth
-of `Noise` and already rolls off the harshest highs) feeds both the bed and the drops. The
+One band-limited random source (12000 values a second joined by straight lines, like a
+`Randi`, from `_tables`: no random draw in the audio loop; the lines roll off the harshest highs) feeds both the bed and the drops. The
 right channel of the bed is a delayed, all-passed copy of the left. Drops are short noise
 bursts through a resonator, each with its own random time, pitch, length, level and pan;
 the gap before the next drop is never shorter than the longest drop, so one voice is enough
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ambience.engine.layer import Layer, pyo
 from ambience.engine.sounds._events import alternating_ticks
+from ambience.engine.sounds._tables import table_random
 
 #: output gain that puts rain at -23 LUFS at slider 1.0 (measured by the loudness test)
 RAIN_GAIN = 0.353
@@ -30,7 +31,7 @@ BED_LEVEL = 0.28
 class Rain(Layer):
     def build(self):
         own = self.own
-        src = own(pyo.Randi(-1.0, 1.0, freq=12000))
+        src = table_random(self, 12000, interpolate=True)
 
         # the bed: rain on everything around, a hiss that breathes very slowly
         swell = own(pyo.Randi(0.75, 1.0, freq=0.04))

@@ -10,6 +10,7 @@ One 16 kHz sample-and-hold noise excites everything (a third of a full-rate gene
 from __future__ import annotations
 
 from ambience.engine.layer import Layer, pyo
+from ambience.engine.sounds._tables import table_random
 
 # Gain that puts the tapping at -23 LUFS at slider 1.0 (measured by the loudness test).
 TAPPING_GAIN = 7.21
@@ -24,7 +25,7 @@ TAP_INTERVALS = [0.09, 0.13, 0.18, 0.24, 0.3, 0.4, 0.55]
 class Tapping(Layer):
     def build(self):
         own = self.own
-        raw = own(pyo.Randh(-1.0, 1.0, freq=16000))
+        raw = table_random(self, 16000, interpolate=False)
         # groups: 0.5-2.5 s of tapping on one surface at one place, then 0.8-3.5 s of rest
         group_tick = own(pyo.Metro(2.0))
         group_len = own(pyo.TrigRand(group_tick, 0.5, 2.5, init=1.5))
