@@ -14,6 +14,8 @@ process callbacks, a reference for gaps that are the server's or the machine's, 
 Before the measured minute the process runs the empty engine and then the mix without the
 slider (a quarter of the time each), so the table shows where the CPU goes; in the full and
 quick modes a shorter second run at 1024-frame buffers shows what a larger buffer saves.
+A last row renders the same mix on a manual server with and without sleeping one period
+between buffers: the same work costs more when the thread wakes for every buffer.
 
     python -m benchmarks.realtime [--quick | --tiny] [--json]
 """
@@ -327,6 +329,36 @@ def run_at(period: int, seconds: float, mix) -> dict:
     return out
 
 
+def paced(mix, seconds: float, period: int = PERIOD) -> dict:
+    """The same mix on a manual server in this process, its buffers computed back to back
+    (as a render does) and then one per period with the thread asleep in between (as an
+    audio callback is called): CPU % of one core for each. The difference is the price of
+    waking up for every buffer (cold caches), not of JACK."""
+    from ambience.engine import Engine
+
+    engine = Engine("manual", buffer=period, fade_in=0, seed=1)
+    try:
+        engine.apply(mix, ramp=0)
+        engine.render(1.0, capture=False)
+        buffers = max(1, int(seconds * engine.rate / period))
+        c0 = common.cpu()
+        for _ in range(buffers):
+            engine.server.process()
+        back_to_back = common.cpu() - c0
+        step = period / engine.rate
+        c0, deadline = common.cpu(), time.monotonic()
+        for _ in range(buffers):
+            engine.server.process()
+            deadline += step
+            time.sleep(max(0.0, deadline - time.monotonic()))
+        sleeping = common.cpu() - c0
+    finally:
+        engine.close()
+    audio = buffers * step
+    return {"back_to_back_pct": common.pct(back_to_back, audio),
+            "paced_pct": common.pct(sleeping, audio), "seconds": audio}
+
+
 def measure(mode: str = "full") -> dict:
     seconds = SETTINGS[mode]
     mix, missing = common.standard_mix()
@@ -335,6 +367,7 @@ def measure(mode: str = "full") -> dict:
     if not mix.layers:
         out["error"] = "no layer of the standard mix exists yet"
         return out
+    out["paced"] = paced(mix, seconds / 2)
     out.update(run_at(PERIOD, seconds, mix))
     if mode != "tiny" and "error" not in out:
         out["larger"] = run_at(LARGER, seconds / 2, mix)
@@ -386,6 +419,14 @@ def rows(r: dict) -> list[Row]:
         Row(part, "real-time threads in the process",
             ", ".join(r["threads"]) or "none (the audio callback runs without real-time priority)"),
     ]
+    p = r.get("paced")
+    if p:
+        table.append(Row(
+            part, f"why live costs more than a render: the mix on a manual server, {PERIOD}-frame "
+            f"buffers back to back / one per period with the thread asleep between "
+            f"({p['seconds']:.0f} s each, no JACK)",
+            f"{common.fmt_pct(p['back_to_back_pct'])} / {common.fmt_pct(p['paced_pct'])} "
+            f"(x{p['paced_pct'] / p['back_to_back_pct']:.1f})"))
     big = r.get("larger")
     if big and "error" not in big:
         table.append(Row(
