@@ -115,6 +115,10 @@ def measure(mode: str) -> dict:
         raise SystemExit("tmux is needed (apt-get install tmux)")
     launches, settle, span = SETTINGS[mode]
     mix, missing = common.standard_mix()
+    # pip compiles an installed package's modules; an editable checkout run with
+    # PYTHONDONTWRITEBYTECODE=1 (as on the build machine) would compile ours at every launch
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(common.REPO / "ambience")],
+                   check=False, capture_output=True)
     frames, frame_cpu = [], []
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
