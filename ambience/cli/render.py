@@ -121,13 +121,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _temp_files(output) -> set:
-    """`render_to_file`'s temporary names for `output` (`.NAME.xxxx.EXT` beside it)."""
+    """`render_to_file`'s temporary files for `output` (`.NAME.xxxx.EXT`, parts too)."""
     folder = output.parent if str(output.parent) else None
     from pathlib import Path
 
     folder = folder or Path(".")
     try:
-        return set(folder.glob(f".{output.name}.*{output.suffix}"))
+        return set(folder.glob(f".{output.name}.*"))  # the file and its parts
     except OSError:
         return set()
 
