@@ -60,11 +60,11 @@ def render_to_file(
     try:
         with soundfile.SoundFile(tmp, "w", samplerate=rate, channels=2, format=fmt[0],
                                  subtype=fmt[1]) as sink:
-            if count <= 1 or total < 2 * rate:
+            from ambience.render_parts import render_in_parts, shareable
+
+            if count <= 1 or not shareable(total, count, rate):
                 _render_alone(mix, sink, total, catalog, seed, rate, plan, progress)
             else:
-                from ambience.render_parts import render_in_parts
-
                 render_in_parts(mix, sink, total, catalog=catalog, seed=seed, rate=rate,
                                 plan=plan, progress=progress, workers=count,
                                 folder=folder, name=output.name)

@@ -51,13 +51,18 @@ def part_seed(seed: int | None, index: int) -> int | None:
     return None if seed is None else seed + 7919 * index
 
 
+def shareable(total: int, workers: int, rate: int) -> bool:
+    """Whether every segment is longer than its two crossfades."""
+    bounds = segment_bounds(total, workers)
+    return min(b - a for a, b in zip(bounds, bounds[1:])) > 2 * OVERLAP * rate
+
+
 def render_in_parts(mix, sink, total: int, *, catalog, seed, rate, plan, progress, workers,
                     folder: Path, name: str) -> None:
-    """Render `total` frames of `mix` into the open `sink` with `workers` processes."""
+    """Render `total` frames of `mix` into the open `sink` with `workers` processes (a
+    `shareable` split)."""
     overlap = int(OVERLAP * rate)
     bounds = segment_bounds(total, workers)
-    if min(b - a for a, b in zip(bounds, bounds[1:])) <= 2 * overlap:
-        raise RenderError("render too short to share between processes")
     engine = open_engine(mix, catalog, seed, rate, plan, 0.0)  # a bad mix fails here, first
     # the pre-roll in whole buffers, so that each later segment starts on its exact frame
     preroll = math.ceil(PREROLL * rate / engine.buffer) * engine.buffer

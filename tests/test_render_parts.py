@@ -127,3 +127,9 @@ def _render_children() -> list[int]:
         if ppid == os.getpid() and b"ambience.render_parts" in cmd:
             found.append(int(entry.name))
     return found
+
+
+def test_a_render_too_short_to_share_is_made_in_one_process(tmp_path):
+    path = render_to_file(Mix(1.0, (Layer("white", 0.5),)), tmp_path / "short.wav", 5.0,
+                          workers=4)
+    assert soundfile.info(str(path)).frames == 5 * RATE
