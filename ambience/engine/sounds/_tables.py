@@ -1,8 +1,8 @@
 """Random signals without a random draw in the audio loop.
 
 pyo 1.1.0 looks its module state up in a Python dict for every random number it draws at
-audio rate (measured: 27 % of the standard mix's DSP time; a `Randh` at 24 kHz costs 0.24 %
-of a core, the stand-in below 0.07 %). Here the randomness is drawn once, by numpy, into two
+audio rate (measured: 27 % of the standard mix's DSP time; a `Randh` at 24 kHz costs 0.13 %
+of a core, the stand-in 0.03 %). Here the randomness is drawn once, by numpy, into two
 tables of prime lengths, read in step: one of uniform values in [-1, 1), one of random signs.
 A uniform value times an independent random sign is again uniform, and the product is
 independent of itself at every shift but zero: at a shift of one table's length that table
