@@ -14,8 +14,10 @@ process callbacks, a reference for gaps that are the server's or the machine's, 
 Before the measured minute the process runs the empty engine and then the mix without the
 slider (a quarter of the time each), so the table shows where the CPU goes; in the full and
 quick modes a shorter second run at 1024-frame buffers shows what a larger buffer saves.
-A last row renders the same mix on a manual server with and without sleeping one period
-between buffers: the same work costs more when the thread wakes for every buffer.
+A row renders the same mix on a manual server with and without sleeping one period
+between buffers: the same work costs more when the thread wakes for every buffer. The
+last row plays it on the desktop path instead (`--audio auto`, PortAudio into a private
+PulseAudio null sink) at 512, 1024 (the default) and 2048 frames.
 
     python -m benchmarks.realtime [--quick | --tiny] [--json]
 """
@@ -371,8 +373,70 @@ def measure(mode: str = "full") -> dict:
     out.update(run_at(PERIOD, seconds, mix))
     if mode != "tiny" and "error" not in out:
         out["larger"] = run_at(LARGER, seconds / 2, mix)
+        out["pulse"] = through_pulse(seconds / 2)
     out["load_end"] = common.load_average()
     return out
+
+
+# ------------------------------------------------------------------------------ PulseAudio
+#: buffer sizes compared on the desktop path (`--audio auto`'s default is 1024 frames)
+PULSE_BUFFERS = (512, 1024, 2048)
+
+
+def through_pulse(seconds: float) -> dict:
+    """The default desktop path: `--audio auto` (PortAudio -> ALSA -> PulseAudio) into a
+    private PulseAudio null sink, the standard mix at each of PULSE_BUFFERS, each in a fresh
+    process (one server per process): process CPU %."""
+    pulseaudio = shutil.which("pulseaudio")
+    if pulseaudio is None:
+        return {"error": "pulseaudio is missing (apt-get install pulseaudio libasound2-plugins)"}
+    with tempfile.TemporaryDirectory(prefix="ambience-pulse-") as tmp:
+        runtime = Path(tmp) / "runtime"
+        runtime.mkdir(mode=0o700)
+        env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": tmp,
+               "PULSE_RUNTIME_PATH": str(runtime / "pulse")}
+        env.pop("PULSE_SERVER", None)
+        started = subprocess.run(
+            [pulseaudio, "--daemonize=yes", "--exit-idle-time=-1", "-n", "--disallow-exit",
+             "--load=module-native-protocol-unix", "--load=module-null-sink sink_name=bench"],
+            env=env, capture_output=True, timeout=30)
+        if started.returncode != 0:
+            return {"error": "pulseaudio did not start: " + started.stderr.decode()[-200:]}
+        out: dict = {"seconds": seconds, "pct": {}}
+        try:
+            for frames in PULSE_BUFFERS:
+                child = subprocess.run(
+                    [sys.executable, "-m", "benchmarks.realtime", "--pulse-child", str(frames),
+                     str(seconds)], cwd=str(common.REPO), env=env, capture_output=True,
+                    text=True, timeout=seconds + 60)
+                lines = child.stdout.strip().splitlines()
+                if child.returncode != 0 or not lines:
+                    out["pct"][frames] = None
+                    out.setdefault("errors", []).append(child.stderr.strip()[-200:])
+                else:
+                    out["pct"][frames] = float(lines[-1])
+        finally:
+            subprocess.run([pulseaudio, "--kill"], env=env, capture_output=True, timeout=15)
+    return out
+
+
+def pulse_child(frames: int, seconds: float) -> int:
+    """Child: play the standard mix through `--audio auto` at `frames`; print process CPU %."""
+    from ambience.engine import Engine
+
+    mix, _ = common.standard_mix()
+    engine = Engine("auto", buffer=frames)
+    try:
+        engine.apply(mix)
+        time.sleep(3.0)  # layers built, fade-in under way
+        c0, w0 = common.cpu(), time.monotonic()
+        time.sleep(seconds)
+        print(f"{common.pct(common.cpu() - c0, time.monotonic() - w0):.3f}", flush=True)
+        engine.fade_master(0.0, 0.3)
+        time.sleep(0.4)
+    finally:
+        engine.close()
+    return 0
 
 
 def _ms(value) -> str:
@@ -427,6 +491,16 @@ def rows(r: dict) -> list[Row]:
             f"({p['seconds']:.0f} s each, no JACK)",
             f"{common.fmt_pct(p['back_to_back_pct'])} / {common.fmt_pct(p['paced_pct'])} "
             f"(x{p['paced_pct'] / p['back_to_back_pct']:.1f})"))
+    pulse = r.get("pulse")
+    if pulse and "error" not in pulse:
+        table.append(Row(
+            part, f"the desktop path instead (`--audio auto` into a PulseAudio null sink, "
+            f"{pulse['seconds']:g} s each): process CPU at "
+            + " / ".join(str(f) for f in pulse["pct"]) + " frames (default 1024)",
+            " / ".join(common.fmt_pct(v) if v is not None else "failed"
+                       for v in pulse["pct"].values())))
+    elif pulse:
+        table.append(Row(part, "the desktop path (PulseAudio)", f"not run: {pulse['error']}"))
     big = r.get("larger")
     if big and "error" not in big:
         table.append(Row(
@@ -443,4 +517,6 @@ def rows(r: dict) -> list[Row]:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--xrun-counter"]:
         raise SystemExit(xrun_counter())
+    if sys.argv[1:2] == ["--pulse-child"]:
+        raise SystemExit(pulse_child(int(sys.argv[2]), float(sys.argv[3])))
     raise SystemExit(common.main(__import__(__name__), __doc__))
