@@ -23,9 +23,10 @@ PREFERRED = ("pipewire", "pulse", "default")
 DEFAULT_RATE = 48000
 #: frames per buffer. Through PortAudio (the desktop's sound server) every buffer wakes the
 #: audio thread, and each wake-up costs more than the buffer's own work: the standard mix
-#: played through a PulseAudio null sink took 6.1-6.8 % of a core at 512 frames, 4.4-5.2 %
-#: at 1024 and 3.7 % at 2048. At 1024 frames (21 ms) a slider move waits at most two
-#: buffers (43 ms) more before its 50 ms ramp is heard. JACK's period is the JACK server's.
+#: played through a PulseAudio null sink took 6.1-7.9 % of a core at 512 frames, 4.4-5.7 %
+#: at 1024 and 3.7-4.9 % at 2048 (`python -m benchmarks.realtime`). At 1024 frames (21 ms)
+#: a slider move waits at most two buffers (43 ms) more before its 50 ms ramp is heard.
+#: JACK's period is the JACK server's to choose.
 DEFAULT_BUFFER = {"auto": 1024, "jack": 256, "null": 256, "manual": 256}
 
 
