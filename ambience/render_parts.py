@@ -1,15 +1,16 @@
 """A long render cut into segments rendered side by side, one process per core.
 
 This process renders the first segment straight into the file; each later segment is
-rendered by a child process (a fresh interpreter running this module, so no audio state
-is forked and the caller's script is not re-imported) into a FLAC part beside the output. A child starts PREROLL seconds early, so that filters, delays, the sounds' own
-event clocks and the limiter have settled, and throws that away; it then overlaps the
-segment before it by OVERLAP seconds, where the two are crossfaded at equal power (they are
-independent renders of the same noise-like mix, so the level holds through the seam). Every
-segment has its own seed (derived from the render's, so a seeded render repeats) and follows
-the one master plan (start fade, sleep timer) from its own start, so fades run on across
-seams exactly. The first segment is a little shorter than the others, because this process
-also writes the file and joins the parts.
+rendered by a child process (a fresh interpreter running this module, so no audio state is
+forked and the caller's script is not re-imported) into a FLAC part beside the output. A
+child starts PREROLL seconds early, so that filters, delays, the sounds' own event clocks and
+the limiter have settled, and throws that away; it then overlaps the segment before it by
+OVERLAP seconds, where the two are crossfaded at equal power (they are independent renders
+of the same noise-like mix, so the level holds through the seam). Every segment has its own
+seed (derived from the render's, so a seeded render repeats) and follows the one master
+plan (start fade, sleep timer) from its own start, so fades run on across seams exactly.
+The first segment is a little shorter than the others, because this process also writes the
+file and joins the parts.
 """
 
 from __future__ import annotations
@@ -105,14 +106,16 @@ def render_in_parts(mix, sink, total: int, *, catalog, seed, rate, plan, progres
 
 class _Child:
     """A child interpreter rendering one part: the spec goes in pickled on stdin, the frames
-    done come back one line a block, and an error as the last line on stderr."""
+    done come back one line a block, and an error as the last line on stderr (a file, so a
+    chatty child can never fill a pipe and stall)."""
 
     def __init__(self, spec: dict):
         self.frames = 0
         self.error: str | None = None
+        self.stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "ambience.render_parts"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=self.stderr,
             start_new_session=True,  # Ctrl-C at the terminal reaches the parent alone
         )
         self.proc.stdin.write(pickle.dumps(spec))
@@ -134,7 +137,8 @@ class _Child:
             return False
         self._reader.join(5.0)
         if status != 0:
-            lines = self.proc.stderr.read().decode(errors="replace").strip().splitlines()
+            self.stderr.seek(0)
+            lines = self.stderr.read().decode(errors="replace").strip().splitlines()
             self.error = lines[-1] if lines else f"exit status {status}"
         return True
 
@@ -146,8 +150,8 @@ class _Child:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        for stream in (self.proc.stdout, self.proc.stderr):
-            stream.close()
+        self.proc.stdout.close()
+        self.stderr.close()
 
 
 class _Tail:

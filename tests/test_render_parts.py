@@ -133,3 +133,19 @@ def test_a_render_too_short_to_share_is_made_in_one_process(tmp_path):
     path = render_to_file(Mix(1.0, (Layer("white", 0.5),)), tmp_path / "short.wav", 5.0,
                           workers=4)
     assert soundfile.info(str(path)).frames == 5 * RATE
+
+
+def test_a_part_that_fails_is_reported_with_its_reason(tmp_path):
+    from ambience.render import master_plan
+    from ambience.render_parts import _Child
+
+    child = _Child({"mix": Mix(1.0, (Layer("white", 0.5),)), "catalog": None, "seed": 1,
+                    "rate": RATE, "plan": master_plan(None, 0.0), "first": RATE,
+                    "frames": RATE, "preroll": 256,
+                    "path": str(tmp_path / "no such folder" / "part.flac")})
+    try:
+        while not child.finished(0.5):
+            pass
+    finally:
+        child.stop()
+    assert child.error is not None and "no such folder" in child.error
