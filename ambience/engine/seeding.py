@@ -49,7 +49,8 @@ def restart(server, seed: int) -> bool:
     state = _module_state(native)
     if state is None or not 0 <= state.current_server_id < MAX_SERVERS:
         return False
-    if state.servers[state.current_server_id] != id(server._server):
+    native_server = getattr(server, "_server", None)
+    if native_server is None or state.servers[state.current_server_id] != id(native_server):
         return False
     if any(not 0 <= n < 2**30 for n in state.rnd_objs_count):
         return False
