@@ -99,7 +99,8 @@ def master_plan(envelope, fade_in: float) -> fades.Points:
 
 def plan_from(plan: fades.Points, start: float) -> fades.Points:
     """`plan` as seen from `start` seconds into the render, for an engine starting then."""
-    return [(0.0, fades.value_at(plan, start)), *[(t - start, g) for t, g in plan if t > start]]
+    return [(0.0, fades.value_at(plan, start)),
+            *fades.shifted([(t, g) for t, g in plan if t > start], -start)]
 
 
 def open_engine(mix: Mix, catalog, seed, rate: int, plan: fades.Points, start: float):

@@ -93,7 +93,6 @@ def render_in_parts(mix, sink, total: int, *, catalog, seed, rate, plan, progres
             if child.error is not None:
                 raise RenderError(f"rendering part {k + 1} of {workers} failed: {child.error}")
             _join_part(paths[k - 1], tail, sink, overlap, keep_tail=k < workers - 1)
-        tail.flush(sink)
     finally:
         if engine is not None:
             engine.close()
@@ -170,11 +169,6 @@ class _Tail:
             self.held = joined[cut:]
 
         return write
-
-    def flush(self, sink) -> None:
-        if len(self.held):
-            sink.write(self.held)
-        self.held = self.held[:0]
 
 
 def crossfade(out_going: np.ndarray, in_coming: np.ndarray) -> np.ndarray:

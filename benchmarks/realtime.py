@@ -335,7 +335,7 @@ def paced(mix, seconds: float, period: int = PERIOD) -> dict:
     """The same mix on a manual server in this process, its buffers computed back to back
     (as a render does) and then one per period with the thread asleep in between (as an
     audio callback is called): CPU % of one core for each. The difference is the price of
-    waking up for every buffer (cold caches), not of JACK."""
+    waking up for every buffer (most likely cold caches), not of JACK."""
     from ambience.engine import Engine
 
     engine = Engine("manual", buffer=period, fade_in=0, seed=1)

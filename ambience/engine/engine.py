@@ -123,9 +123,10 @@ class Engine:
         self._seeds = 0
         # seeded: the same sound as any other engine with this seed, in this process or
         # another; unseeded (playback): pyo seeds from the clock
-        self.server.setGlobalSeed(0 if seed is None else int(seed) or 1)
-        if seed is not None:
-            seeding.restart(self.server, int(seed) or 1)
+        global_seed = 0 if seed is None else int(seed) or 1
+        self.server.setGlobalSeed(global_seed)
+        if global_seed:
+            seeding.restart(self.server, global_seed)
         self._lock = threading.RLock()
         self._slots: dict[str, _Slot] = {}
         self._metering = False

@@ -22,10 +22,14 @@ from ambience.engine.layer import pyo
 LENGTHS = (99991, 100003)
 
 
+def _rate(layer) -> float:
+    return float(layer.options.get("sr", 48000))
+
+
 def _held_uniform(layer, freq: float, amplitude: float):
     """Uniform values in [-amplitude, amplitude), a new one `freq` times a second, held in
     between (pyo's `Randh`). Every object is owned by the layer, seeded from its generator."""
-    sr = float(layer.options.get("sr", 48000))
+    sr = _rate(layer)
     rng = np.random.default_rng(layer.rng.randrange(2**32))
     step = freq / sr  # table entries per sample: both tables step on the same samples
     signs_length, values_length = LENGTHS
@@ -49,7 +53,7 @@ def _held_uniform(layer, freq: float, amplitude: float):
 def table_noise(layer, amplitude: float = 1.0):
     """White noise with the RMS of the former uniform product (amplitude / 3), one new value
     per sample; its peak is amplitude / sqrt(3)."""
-    return _held_uniform(layer, float(layer.options.get("sr", 48000)), amplitude / 3**0.5)
+    return _held_uniform(layer, _rate(layer), amplitude / 3**0.5)
 
 
 def table_random(layer, freq: float, interpolate: bool):
@@ -63,7 +67,7 @@ def table_random(layer, freq: float, interpolate: bool):
     smoothing of the same noise."""
     if not interpolate:
         return _held_uniform(layer, freq, 1.0)
-    sr = float(layer.options.get("sr", 48000))
+    sr = _rate(layer)
     span = 2 ** max(0, round(np.log2(max(sr / freq, 1.0))))
     line = _held_uniform(layer, freq, 1.0 / span)
     width = 1

@@ -1,9 +1,10 @@
 """Rain: a steady hiss with individual drops on top.
 
 One band-limited random source (12000 values a second joined by straight lines, like a
-`Randi`, from `_tables`: no random draw in the audio loop; the lines roll off the harshest highs) feeds both the bed and the drops. The
-right channel of the bed is a delayed, all-passed copy of the left. Drops are short noise
-bursts through a resonator, each with its own random time, pitch, length, level and pan;
+`Randi`, from `_tables`: no random draw in the audio loop; the lines roll off the harshest
+highs) feeds both the bed and the drops. The right channel of the bed is a delayed,
+all-passed copy of the left. Drops are short noise bursts through a resonator, each with its
+own random time, pitch, length, level and pan;
 the gap before the next drop is never shorter than the longest drop, so one voice is enough
 and no drop is cut short.
 """
