@@ -98,6 +98,16 @@ def children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def proc_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system, all threads) of another process so far; None once gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def proc_status(field: str, pid: int | str = "self") -> int | None:
     """A `/proc/PID/status` field in KiB (VmRSS, VmHWM...), None if unreadable."""
     try:
@@ -234,11 +244,13 @@ def ensure_repo_on_path() -> None:
 # ------------------------------------------------------------------------------ engine probes
 def render_cost(mix, seconds: float, repeats: int, warm: float = 1.0) -> dict:
     """CPU seconds (least disturbed of `repeats`) for a manual engine to render `seconds`
-    of `mix` with nothing recorded, and the process's RSS with the mix built."""
+    of `mix` with nothing recorded, at the buffer size renders use, and the process's RSS
+    with the mix built."""
     from ambience.engine import Engine
+    from ambience.render import RENDER_BUFFER
 
     rss_before = rss_mib()
-    engine = Engine("manual", fade_in=0, seed=1)
+    engine = Engine("manual", buffer=RENDER_BUFFER, fade_in=0, seed=1)
     try:
         engine.apply(mix, ramp=0)
         engine.render(warm, capture=False)

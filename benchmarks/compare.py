@@ -1,6 +1,7 @@
 """Issue 6, part 1: our engine against the file-playing mixers people use today.
 
-The standard mix is rendered by a manual engine (nothing written): CPU seconds. In the same
+The standard mix is rendered by a manual engine (nothing written) at the buffer size renders
+use (`ambience.render.RENDER_BUFFER`; the others also run flat out): CPU seconds. In the same
 run each of its layers is rendered once, alone at slider 1.0, to an Ogg Vorbis file, and the
 files are decoded and mixed at the mix's gains, writing nothing (GStreamer's fakesink with
 sync=false, ffmpeg's null muxer, sox to /dev/null), by GStreamer's `audiomixer` (Blanket's
@@ -27,6 +28,7 @@ if __package__ in (None, ""):
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ambience.render import RENDER_BUFFER
 from benchmarks import common
 from benchmarks.common import Row
 
@@ -42,10 +44,13 @@ TOOLS = {
 }
 
 
-def gst_command(files: list[Path], gains: list[float]) -> list[str]:
+def gst_command(files: list[Path], gains: list[float],
+                sink: tuple[str, ...] = ("fakesink", "sync=false")) -> list[str]:
+    """`audiomixer` decoding and mixing `files` at `gains` into `sink` (by default as fast as
+    it can, writing nothing; `("pulsesink",)` plays them in real time)."""
     cmd = ["gst-launch-1.0", "-q", "audiomixer", "name=m"]
     cmd += [f"sink_{i}::volume={g:.6f}" for i, g in enumerate(gains)]
-    cmd += ["!", "audio/x-raw,format=F32LE,rate=48000,channels=2", "!", "fakesink", "sync=false"]
+    cmd += ["!", "audio/x-raw,format=F32LE,rate=48000,channels=2", "!", *sink]
     for i, f in enumerate(files):
         cmd += ["filesrc", f"location={f}", "!", "oggdemux", "!", "vorbisdec", "!",
                 "audioconvert", "!", f"m.sink_{i}"]
@@ -160,6 +165,7 @@ def measure(mode: str = "full", install_tools: bool = False) -> dict:
                 except (RuntimeError, OSError) as exc:
                     errors[name] = str(exc)
     out["ours"] = {"cpu_s": ours_best, "pct": common.pct(ours_best, seconds)}
+    out["buffer"] = RENDER_BUFFER
     for name in TOOLS:
         if status[name] or name in errors:
             out["tools"][name] = {"error": status[name] or errors[name]}
@@ -179,7 +185,8 @@ def rows(r: dict) -> list[Row]:
     if r.get("ours") is None:
         return [Row(part, "standard mix", f"nothing to play ({r['label']})")]
     ours = r["ours"]
-    table = [Row(part, f"ours: standard mix ({r['label']}), {s:g} s, manual server",
+    table = [Row(part, f"ours: standard mix ({r['label']}), {s:g} s, manual server at "
+                 f"{r.get('buffer', '?')}-frame buffers (as renders use)",
                  f"{ours['cpu_s']:.3f} CPU s ({common.fmt_pct(ours['pct'])})")]
     for name, t in r["tools"].items():
         if "error" in t:

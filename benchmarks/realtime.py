@@ -15,9 +15,12 @@ Before the measured minute the process runs the empty engine and then the mix wi
 slider (a quarter of the time each), so the table shows where the CPU goes; in the full and
 quick modes a shorter second run at 1024-frame buffers shows what a larger buffer saves.
 A row renders the same mix on a manual server with and without sleeping one period
-between buffers: the same work costs more when the thread wakes for every buffer. The
-last row plays it on the desktop path instead (`--audio auto`, PortAudio into a private
-PulseAudio null sink) at 512, 1024 (the default) and 2048 frames.
+between buffers: the same work costs more when the thread wakes for every buffer; the next
+does the same for an engine with no layer and for eight plain file layers, the floor that
+no synthesis pays. The last rows play the mix on the desktop path instead (`--audio auto`,
+PortAudio into a private PulseAudio null sink) at 512, 1024 (the default) and 2048 frames,
+and GStreamer's `audiomixer` (Blanket's engine) playing the same layers from Ogg files into
+the same sink through its own `pulsesink`: a live-against-live comparison.
 
     python -m benchmarks.realtime [--quick | --tiny] [--json]
 """
@@ -361,6 +364,19 @@ def paced(mix, seconds: float, period: int = PERIOD) -> dict:
             "paced_pct": common.pct(sleeping, audio), "seconds": audio}
 
 
+def paced_floor(seconds: float) -> dict:
+    """`paced` for an engine with no layer and for eight plain file layers (20 s noise files,
+    the cheapest way to play eight sounds): the wake-up price that no synthesis pays."""
+    from ambience.mix import Layer, Mix
+
+    out = {"empty": paced(Mix(layers=()), seconds)}
+    with tempfile.TemporaryDirectory(prefix="ambience-paced-") as tmp:
+        paths = [common.write_noise_file(Path(tmp) / f"file{i}.wav", 20.0, seed=i)
+                 for i in range(8)]
+        out["files"] = paced(Mix(layers=tuple(Layer(str(p), 0.5) for p in paths)), seconds)
+    return out
+
+
 def measure(mode: str = "full") -> dict:
     seconds = SETTINGS[mode]
     mix, missing = common.standard_mix()
@@ -370,6 +386,8 @@ def measure(mode: str = "full") -> dict:
         out["error"] = "no layer of the standard mix exists yet"
         return out
     out["paced"] = paced(mix, seconds / 2)
+    if mode != "tiny":
+        out["paced_floor"] = paced_floor(seconds / 4)
     out.update(run_at(PERIOD, seconds, mix))
     if mode != "tiny" and "error" not in out:
         out["larger"] = run_at(LARGER, seconds / 2, mix)
@@ -415,9 +433,45 @@ def through_pulse(seconds: float) -> dict:
                     out.setdefault("errors", []).append(child.stderr.strip()[-200:])
                 else:
                     out["pct"][frames] = float(lines[-1])
+            out["gstreamer"] = gstreamer_live(env, seconds)
         finally:
             subprocess.run([pulseaudio, "--kill"], env=env, capture_output=True, timeout=15)
     return out
+
+
+def gstreamer_live(env: dict, seconds: float) -> dict:
+    """GStreamer's `audiomixer` (Blanket's engine) playing the same eight layers from Ogg
+    files in real time into the same null sink through `pulsesink`, GStreamer's own desktop
+    path: its process CPU %, for a live-against-live comparison (part 1 compares renders)."""
+    from benchmarks import compare
+
+    problem = compare.tool_status("gstreamer audiomixer", install=False)
+    if problem is None and subprocess.run(["gst-inspect-1.0", "pulsesink"],
+                                          capture_output=True).returncode != 0:
+        problem = "GStreamer's pulsesink is missing (apt-get install gstreamer1.0-pulseaudio)"
+    if problem:
+        return {"error": problem}
+    mix, _ = common.standard_mix()
+    with tempfile.TemporaryDirectory(prefix="ambience-gst-live-") as tmp:
+        files, _, gains = compare.render_layer_files(mix, Path(tmp), seconds + 5.0)
+        proc = subprocess.Popen(compare.gst_command(files, gains, ("pulsesink",)), env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(3.0)  # as ours: started, files open, playing
+            c0, w0 = common.proc_cpu(proc.pid), time.monotonic()
+            time.sleep(seconds)
+            c1, w1 = common.proc_cpu(proc.pid), time.monotonic()
+            alive = proc.poll() is None
+        finally:
+            proc.terminate()
+            try:
+                _, err = proc.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                _, err = proc.communicate()
+    if not alive or c0 is None or c1 is None:
+        return {"error": "gst-launch-1.0 stopped early: " + (err or "").strip()[-200:]}
+    return {"pct": common.pct(c1 - c0, w1 - w0)}
 
 
 def pulse_child(frames: int, seconds: float) -> int:
@@ -491,6 +545,14 @@ def rows(r: dict) -> list[Row]:
             f"({p['seconds']:.0f} s each, no JACK)",
             f"{common.fmt_pct(p['back_to_back_pct'])} / {common.fmt_pct(p['paced_pct'])} "
             f"(x{p['paced_pct'] / p['back_to_back_pct']:.1f})"))
+    floor = r.get("paced_floor")
+    if floor:
+        e, f = floor["empty"], floor["files"]
+        table.append(Row(
+            part, "the same without synthesis: an engine with no layer / eight plain file "
+            f"layers, back to back / asleep between ({e['seconds']:.0f} s each)",
+            f"{common.fmt_pct(e['back_to_back_pct'])} / {common.fmt_pct(e['paced_pct'])}; "
+            f"{common.fmt_pct(f['back_to_back_pct'])} / {common.fmt_pct(f['paced_pct'])}"))
     pulse = r.get("pulse")
     if pulse and "error" not in pulse:
         table.append(Row(
@@ -499,6 +561,14 @@ def rows(r: dict) -> list[Row]:
             + " / ".join(str(f) for f in pulse["pct"]) + " frames (default 1024)",
             " / ".join(common.fmt_pct(v) if v is not None else "failed"
                        for v in pulse["pct"].values())))
+        gst = pulse.get("gstreamer") or {}
+        ours = pulse["pct"].get(1024)
+        table.append(Row(
+            part, "GStreamer `audiomixer` playing the same layers from Ogg files into the same "
+            "sink (`pulsesink`): its process CPU; ours at 1024 frames / theirs",
+            f"not run: {gst['error']}" if "error" in gst or not gst else
+            f"{common.fmt_pct(gst['pct'])}; ours/theirs = "
+            + (f"{ours / gst['pct']:.2f}" if ours and gst["pct"] > 0 else "n/a")))
     elif pulse:
         table.append(Row(part, "the desktop path (PulseAudio)", f"not run: {pulse['error']}"))
     big = r.get("larger")
