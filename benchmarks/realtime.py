@@ -562,7 +562,7 @@ def rows(r: dict) -> list[Row]:
             " / ".join(common.fmt_pct(v) if v is not None else "failed"
                        for v in pulse["pct"].values())))
         gst = pulse.get("gstreamer") or {}
-        ours = pulse["pct"].get(1024)
+        ours = pulse["pct"].get(1024, pulse["pct"].get("1024"))  # JSON makes keys strings
         table.append(Row(
             part, "GStreamer `audiomixer` playing the same layers from Ogg files into the same "
             "sink (`pulsesink`): its process CPU; ours at 1024 frames / theirs",
