@@ -6,10 +6,11 @@ A steady `pink` layer is rendered by a manual engine; at a buffer boundary its s
 the new level throughout. Each render runs in a fresh process, where the same seed gives the
 same noise sample for sample, so output / reference is the gain curve itself, sample-accurate,
 limiter look-ahead included. Levels stay below the limiter's threshold so that the ratio is
-exact. The onset (1 % of the way) shows the pure delay before the ramp: measured at 64, 256
-and 1024 frames it is the limiter's 5 ms look-ahead plus exactly one buffer, so a larger
-buffer makes the latency longer (1024 frames: 70 ms to 90 %). Live playback adds up to one buffer (the change waits for the next callback) and the
-sound device's own latency.
+exact. The onset (1 % of the way) shows the pure delay before the ramp: the limiter's 5 ms
+look-ahead alone, the same at 64, 256 and 1024 frames (49.2 ms to 90 % at each), since a new
+layer is computed ahead of the master chain. (Before that, the mixer read every layer one
+buffer late: 54.5 ms at 256 frames, 70.5 ms at 1024.) Live playback adds up to one buffer
+(the change waits for the next callback) and the sound device's own latency.
 
     python -m benchmarks.latency [--quick | --tiny] [--json]
 """

@@ -213,7 +213,7 @@ def play(seconds: float, mix, counter: Counter | None = None, period: int = PERI
     stamps: list[float] = []
     stamp = stamps.append
     clock = time.perf_counter
-    engine.server.setCallback(lambda: stamp(clock()))  # runs in the audio thread: keep it tiny
+    engine.buffer_hook = lambda: stamp(clock())  # runs in the audio thread: keep it tiny
     moves = [0]
     stop = threading.Event()
     layer = mix.layers[0]

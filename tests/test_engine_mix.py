@@ -54,6 +54,29 @@ def test_slider_move_reaches_its_gain_within_60_ms_without_a_click(engine, tone)
     assert A.db(step_highs) > A.db(want) - 60
 
 
+@pytest.mark.parametrize("buffer", [256, 1024])
+def test_a_slider_move_starts_after_the_limiter_look_ahead_alone_at_any_buffer_size(
+        tmp_path, buffer):
+    # a steady level (DC) makes the output the gain curve itself, sample by sample. Layers
+    # are computed ahead of the master chain, so no buffer of delay is added to the
+    # limiter's 200 samples (before that fix the move started one buffer later)
+    level = write_audio(tmp_path / "level.wav", np.full((20 * RATE, 2), 0.1), RATE)
+    engine = Engine("manual", rate=RATE, buffer=buffer, seed=11, fade_in=0.0)
+    try:
+        engine.apply(Mix(1.0, (Layer(level, 0.2),)), ramp=0.0)
+        engine.render(4.0)
+        before = float(engine.render(0.1)[-1, 0])
+        engine.apply(Mix(1.0, (Layer(level, 0.8),)))
+        after = engine.render(0.2)[:, 0].astype(np.float64)
+    finally:
+        engine.close()
+    want = before * slider_to_gain(0.8) / slider_to_gain(0.2)
+    onset = np.flatnonzero(np.abs(after - before) > 0.01 * (want - before))[0]
+    assert 200 <= onset <= 200 + 0.002 * RATE, f"the move starts after {onset} samples"
+    reached = np.flatnonzero(after >= before + 0.9 * (want - before))[0]
+    assert reached / RATE <= 0.050, f"90 % reached after {reached / RATE * 1000:.1f} ms"
+
+
 def test_layer_set_to_zero_is_stopped_once_its_fade_ends(engine):
     engine.apply(Mix(1.0, (Layer("pink", 0.6), Layer("white", 0.6))))
     engine.render(2.0)

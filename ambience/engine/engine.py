@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 import time as _time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -138,6 +139,11 @@ class Engine:
         self._closed = False
         self._stop_event = threading.Event()
         self.master = MasterChain(self.server, initial=0.0 if fade_in > 0 else 1.0)
+        #: stream ids of newly built layers, to be computed ahead of the master chain
+        self._ahead: list[set[int]] = []
+        #: called at the start of every buffer in the audio thread (benchmarks time it)
+        self.buffer_hook: Callable[[], None] | None = None
+        self.server.setCallback(_buffer_callback(weakref.ref(self)))
         self._capture = None
         self._thread: threading.Thread | None = None
         with signals_blocked():  # threads started here inherit the mask
@@ -229,11 +235,17 @@ class Engine:
             raise EngineError(str(exc)) from None
         self._seeds += 1
         seed = None if self._seed is None else self._seed * 1000 + self._seeds
+        known = self.master.stream_ids()
         layer = self._layer_factory(info, {"seed": seed})
         slot = _Slot(sound, layer)
         if self._metering:
             slot.enable_meter()
         slot.play()
+        # pyo computes its objects in the order they were made, and the master chain was
+        # made first: moved ahead of it at the next buffer's start, the layer reaches the
+        # mixer in the same buffer rather than one later (5.3 ms at 256 frames, 21 ms at
+        # 1024, for the sound and every slider move)
+        self._ahead.append(self.master.stream_ids() - known)
         self.master.mixer.addInput(sound, slot.post)
         self.master.mixer.setAmp(sound, 0, 1.0)
         self._slots[sound] = slot
@@ -331,6 +343,20 @@ class Engine:
         if self._slots and any(s.stop_at is not None for s in self._slots.values()):
             self.housekeep()
 
+    def _on_buffer(self) -> None:
+        """pyo calls this at the start of every buffer, before computing any object and
+        holding the interpreter: the one moment when the order of its objects can change
+        without a buffer half computed (from another thread, a stream moved mid-buffer
+        could be computed twice or not at all)."""
+        try:
+            while self._ahead:
+                self.master.run_first(self._ahead.pop(0))
+            hook = self.buffer_hook
+            if hook is not None:
+                hook()
+        except Exception:  # an exception left set here would surface inside pyo's C code
+            pass
+
     # ----------------------------------------------------------------- threads
     def _run_null(self) -> None:
         """Process buffers in real time without a sound card."""
@@ -381,6 +407,18 @@ class Engine:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _buffer_callback(engine_ref: weakref.ref) -> Callable[[], None]:
+    """The server's per-buffer callback; it holds the engine weakly, since the server
+    outlives engines (one per process) and keeps its callback until the next one is set."""
+
+    def on_buffer() -> None:
+        engine = engine_ref()
+        if engine is not None:
+            engine._on_buffer()
+
+    return on_buffer
 
 
 @contextlib.contextmanager

@@ -90,6 +90,24 @@ class MasterChain:
         self.meter = None
         self.output.out()
 
+    def stream_ids(self) -> set[int]:
+        """Ids of the server's streams (pyo's per-object computations) now."""
+        return {stream.getId() for stream in list(self._server().getStreams())}
+
+    def run_first(self, ids: set[int]) -> None:
+        """Compute the streams `ids` before the master chain (keeping their own order), so
+        that the mixer reads what they made in the same buffer. Only safe at a buffer's
+        start (`Engine._on_buffer`)."""
+        server = self._server()
+        anchor = self.mixer._base_players[0]._getStream()  # the chain's first stream
+        for stream in list(server.getStreams()):
+            if stream.getId() in ids:
+                server.changeStreamPosition(anchor, stream)
+
+    def _server(self):
+        """pyo's own (C) server object, the one that can reorder streams."""
+        return self.mixer._base_players[0].getServer()
+
     def set_gain(self, gain: float, ramp: float) -> None:
         self.gain.setTime(max(ramp, 0.001))
         self.gain.setValue(gain)
