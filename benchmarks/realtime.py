@@ -27,6 +27,7 @@ the same sink through its own `pulsesink`: a live-against-live comparison.
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import shutil
@@ -235,6 +236,18 @@ def play(seconds: float, mix, counter: Counter | None = None, period: int = PERI
         time.sleep(span)
         return common.pct(common.cpu() - c0, time.monotonic() - w0)
 
+    # Python's garbage collector holds the interpreter while it runs, and pyo's callback
+    # needs the interpreter for every buffer: a long collection delays the sound
+    collections: list[tuple[int, float]] = []
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            on_gc.t = clock()
+        elif collecting.is_set():
+            collections.append((info["generation"], 1000 * (clock() - on_gc.t)))
+
+    collecting = threading.Event()
+    gc.callbacks.append(on_gc)
     marks: dict[str, tuple[int, tuple | None]] = {}
 
     def mark(name: str) -> None:
@@ -251,15 +264,18 @@ def play(seconds: float, mix, counter: Counter | None = None, period: int = PERI
         mark("dragged")
         slider = threading.Thread(target=drag, name="slider", daemon=True)
         wall0, cpu0, ticks0 = time.monotonic(), common.cpu(), common.cpu_times()
+        collecting.set()
         slider.start()
         time.sleep(seconds)
         cpu1, wall1, ticks1 = common.cpu(), time.monotonic(), common.cpu_times()
         mark("end")
+        collecting.clear()
         stop.set()
         slider.join()
         playing = engine.playing()
         threads = realtime_threads()
     finally:
+        gc.callbacks.remove(on_gc)
         engine.close()
     period = engine.buffer / engine.rate
     phases = {}
@@ -285,6 +301,9 @@ def play(seconds: float, mix, counter: Counter | None = None, period: int = PERI
         "period_ms": 1000 * period, "buffer": engine.buffer, "rate": engine.rate,
         "slider_moves": moves[0], "playing": playing, "threads": threads,
         "xruns": main["xruns"],
+        "gc": {"count": len(collections),
+               "full": sum(1 for g, _ in collections if g == 2),
+               "longest_ms": max((ms for _, ms in collections), default=0.0)},
         "dsp_load_peak": marks["end"][1][1] if marks["end"][1] else None,
     }
 
@@ -518,6 +537,10 @@ def rows(r: dict) -> list[Row]:
             f"{r['max_gap_ms']:.1f} ms; {r['late_callbacks']} gaps > 2 periods; "
             f"{r['callbacks']} callbacks of {r['expected_callbacks']:.0f} expected"
             if r["max_gap_ms"] is not None else "no callbacks recorded"),
+        Row(part, "Python garbage collections while the slider moved (each holds the "
+            "interpreter, which pyo needs for every buffer): count, of them full, longest",
+            f"{r['gc']['count']}, {r['gc']['full']}, {r['gc']['longest_ms']:.1f} ms"
+            if "gc" in r else "not measured"),
         Row(part, "JACK DSP load, peak of 4 samples a second",
             "?" if load is None else f"{load:.1f} %"),
         Row(part, "slider moves applied",
