@@ -24,8 +24,8 @@ MIN_SEGMENT = 120.0
 #: frames per buffer when rendering. Nobody waits on a buffer offline, and larger ones spread
 #: pyo's per-buffer cost: the standard mix cost 2.68-2.94 % of a core at 256 frames (the
 #: live default), 2.56 % at 512, 2.37-2.42 % at 1024, 2.34-2.43 % at 2048 and 2.52 % at 4096
-#: (20 s renders, best of 3, a process each). Live playback keeps small buffers: the engine
-#: hears a change one buffer later.
+#: (20 s renders, best of 3, a process each). Live playback keeps small buffers: a slider
+#: move waits for the next one.
 RENDER_BUFFER = 1024
 
 

@@ -452,7 +452,10 @@ def through_pulse(seconds: float) -> dict:
                     out.setdefault("errors", []).append(child.stderr.strip()[-200:])
                 else:
                     out["pct"][frames] = float(lines[-1])
-            out["gstreamer"] = gstreamer_live(env, seconds)
+            try:
+                out["gstreamer"] = gstreamer_live(env, seconds)
+            except Exception as exc:  # noqa: BLE001 - the row says what went wrong
+                out["gstreamer"] = {"error": f"{type(exc).__name__}: {exc}"}
         finally:
             subprocess.run([pulseaudio, "--kill"], env=env, capture_output=True, timeout=15)
     return out
@@ -467,7 +470,8 @@ def gstreamer_live(env: dict, seconds: float) -> dict:
     problem = compare.tool_status("gstreamer audiomixer", install=False)
     if problem is None and subprocess.run(["gst-inspect-1.0", "pulsesink"],
                                           capture_output=True).returncode != 0:
-        problem = "GStreamer's pulsesink is missing (apt-get install gstreamer1.0-pulseaudio)"
+        problem = ("GStreamer's pulsesink is missing "
+                   "(Debian: apt-get install gstreamer1.0-plugins-good)")
     if problem:
         return {"error": problem}
     mix, _ = common.standard_mix()

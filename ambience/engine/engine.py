@@ -387,6 +387,9 @@ class Engine:
             if self._closed:
                 return
             self._closed = True
+            # from now on the audio thread runs no Python code of ours, not even while the
+            # interpreter shuts down: a C builtin (pyo ignores what it returns)
+            self.server.setCallback(int)
         self._stop_event.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=2.0)
