@@ -439,7 +439,7 @@ def through_pulse(seconds: float) -> dict:
             env=env, capture_output=True, timeout=30)
         if started.returncode != 0:
             return {"error": "pulseaudio did not start: " + started.stderr.decode()[-200:]}
-        out: dict = {"seconds": seconds, "pct": {}}
+        out: dict = {"seconds": seconds, "pct": {}}  # keyed by str(frames), as JSON keeps them
         try:
             for frames in PULSE_BUFFERS:
                 child = subprocess.run(
@@ -448,10 +448,10 @@ def through_pulse(seconds: float) -> dict:
                     text=True, timeout=seconds + 60)
                 lines = child.stdout.strip().splitlines()
                 if child.returncode != 0 or not lines:
-                    out["pct"][frames] = None
+                    out["pct"][str(frames)] = None
                     out.setdefault("errors", []).append(child.stderr.strip()[-200:])
                 else:
-                    out["pct"][frames] = float(lines[-1])
+                    out["pct"][str(frames)] = float(lines[-1])
             try:
                 out["gstreamer"] = gstreamer_live(env, seconds)
             except Exception as exc:  # noqa: BLE001 - the row says what went wrong
@@ -486,12 +486,9 @@ def gstreamer_live(env: dict, seconds: float) -> dict:
             c1, w1 = common.proc_cpu(proc.pid), time.monotonic()
             alive = proc.poll() is None
         finally:
-            proc.terminate()
-            try:
-                _, err = proc.communicate(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                _, err = proc.communicate()
+            stop_process(proc)
+            err = proc.stderr.read()
+            proc.stderr.close()
     if not alive or c0 is None or c1 is None:
         return {"error": "gst-launch-1.0 stopped early: " + (err or "").strip()[-200:]}
     return {"pct": common.pct(c1 - c0, w1 - w0)}
@@ -589,7 +586,7 @@ def rows(r: dict) -> list[Row]:
             " / ".join(common.fmt_pct(v) if v is not None else "failed"
                        for v in pulse["pct"].values())))
         gst = pulse.get("gstreamer") or {}
-        ours = pulse["pct"].get(1024, pulse["pct"].get("1024"))  # JSON makes keys strings
+        ours = pulse["pct"].get("1024")
         table.append(Row(
             part, "GStreamer `audiomixer` playing the same layers from Ogg files into the same "
             "sink (`pulsesink`): its process CPU; ours at 1024 frames / theirs",

@@ -25,7 +25,7 @@ DEFAULT_RATE = 48000
 #: audio thread, and each wake-up costs more than the buffer's own work: the standard mix
 #: played through a PulseAudio null sink took 6.1-7.9 % of a core at 512 frames, 4.4-5.7 %
 #: at 1024 and 3.7-4.9 % at 2048 (`python -m benchmarks.realtime`). At 1024 frames (21 ms)
-#: a slider move waits at most two buffers (43 ms) more before its 50 ms ramp is heard.
+#: a slider move waits at most one buffer more before its 50 ms ramp starts.
 #: JACK's period is the JACK server's to choose.
 DEFAULT_BUFFER = {"auto": 1024, "jack": 256, "null": 256, "manual": 256}
 
