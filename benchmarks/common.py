@@ -61,7 +61,7 @@ def standard_levels(path: Path = STANDARD_MIX) -> tuple[float, list[tuple[str, f
 def playable_sounds() -> set[str]:
     """Sound ids this checkout can play now: in the catalog and, if synthesized, with code.
     (Imports the engine's sound package, hence pyo.)"""
-    from ambience.catalog import load_catalog
+    from ambience.library.catalog import load_catalog
     from ambience.engine.sounds import SYNTHS
 
     return {info.id for info in load_catalog() if info.kind == "file" or info.id in SYNTHS}
@@ -69,7 +69,7 @@ def playable_sounds() -> set[str]:
 
 def standard_mix(path: Path = STANDARD_MIX):
     """(Mix of the standard layers that exist, [missing sound ids])."""
-    from ambience.mix import Layer, Mix
+    from ambience.core.mix import Layer, Mix
 
     master, layers = standard_levels(path)
     have = playable_sounds()
@@ -247,7 +247,7 @@ def render_cost(mix, seconds: float, repeats: int, warm: float = 1.0) -> dict:
     of `mix` with nothing recorded, at the buffer size renders use, and the process's RSS
     with the mix built."""
     from ambience.engine import Engine
-    from ambience.render import RENDER_BUFFER
+    from ambience.render.segment import RENDER_BUFFER
 
     rss_before = rss_mib()
     engine = Engine("manual", buffer=RENDER_BUFFER, fade_in=0, seed=1)

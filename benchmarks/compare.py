@@ -28,7 +28,7 @@ if __package__ in (None, ""):
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ambience.render import RENDER_BUFFER
+from ambience.render.segment import RENDER_BUFFER
 from benchmarks import common
 from benchmarks.common import Row
 
@@ -122,8 +122,8 @@ def render_layer_files(mix, folder: Path, seconds: float) -> tuple[list[Path], l
     """Each layer alone at slider 1.0 to `<id>.ogg`, plus a one-second cut; the mix's gains."""
     import soundfile
 
-    from ambience.mix import Layer, Mix
-    from ambience.render import render_to_file
+    from ambience.core.mix import Layer, Mix
+    from ambience.render.offline import render_to_file
 
     long_files, short_files, gains = [], [], []
     for i, layer in enumerate(mix.layers):

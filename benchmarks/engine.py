@@ -25,7 +25,7 @@ NOISES = ("white", "pink", "brown")
 
 
 def measure(mode: str = "full") -> dict:
-    from ambience.mix import Layer, Mix
+    from ambience.core.mix import Layer, Mix
 
     seconds, repeats, file_seconds = SETTINGS[mode]
     out: dict = {"mode": mode, "seconds": seconds, "file_seconds": file_seconds}

@@ -41,7 +41,7 @@ def child(level: float, new_level: float | None, before: float, after: float, ou
     import numpy as np
 
     from ambience.engine import Engine
-    from ambience.mix import Layer, Mix
+    from ambience.core.mix import Layer, Mix
 
     engine = Engine("manual", fade_in=0, seed=SEED)
     mix = Mix(layers=(Layer("pink", level),))
@@ -108,7 +108,7 @@ def gain_latency(moved, reference, change: int, rate: int, g_from: float, g_to: 
 
 
 def measure(mode: str = "full") -> dict:
-    from ambience.mix import slider_to_gain
+    from ambience.core.mix import slider_to_gain
 
     before, after = SETTINGS[mode]
     out: dict = {"mode": mode, "moves": []}

@@ -39,8 +39,8 @@ FOCUS = (
 def child(sounds: list[str], seconds: float) -> int:
     """The profiled process: render `sounds` (or the standard mix) for `seconds`."""
     from ambience.engine import Engine
-    from ambience.mix import Layer, Mix
-    from ambience.render import RENDER_BUFFER
+    from ambience.core.mix import Layer, Mix
+    from ambience.render.segment import RENDER_BUFFER
 
     mix = Mix(layers=tuple(Layer(s, 1.0) for s in sounds)) if sounds else common.standard_mix()[0]
     engine = Engine("manual", buffer=RENDER_BUFFER, fade_in=0, seed=1)

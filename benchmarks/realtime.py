@@ -386,7 +386,7 @@ def paced(mix, seconds: float, period: int = PERIOD) -> dict:
 def paced_floor(seconds: float) -> dict:
     """`paced` for an engine with no layer and for eight plain file layers (20 s noise files,
     the cheapest way to play eight sounds): the wake-up price that no synthesis pays."""
-    from ambience.mix import Layer, Mix
+    from ambience.core.mix import Layer, Mix
 
     out = {"empty": paced(Mix(layers=()), seconds)}
     with tempfile.TemporaryDirectory(prefix="ambience-paced-") as tmp:

@@ -3,7 +3,7 @@ timer (15-minute fade) rendered to FLAC through `ambience.render.render_to_file`
 `ambience render --timer` takes. Figures: wall-clock seconds and CPU seconds, and how many
 times faster than real time each is. Budget: at least 100 times faster than real time.
 
-A long render is shared by one process per core (`ambience.render_parts`): the verdict uses
+A long render is shared by one process per core (`ambience.render.parts`): the verdict uses
 the wall-clock time, the speed a user waits for; the CPU seconds of all the processes
 (children included) show what it costs, and the speed on one core.
 
@@ -32,8 +32,8 @@ def measure(mode: str = "full") -> dict:
     import numpy as np
     import soundfile
 
-    from ambience.render import default_workers, render_to_file
-    from ambience.timer import SleepTimer
+    from ambience.render.offline import default_workers, render_to_file
+    from ambience.core.timer import SleepTimer
 
     seconds, fade = SETTINGS[mode]
     mix, missing = common.standard_mix()

@@ -139,7 +139,7 @@ def reference_step(mix, seconds: float) -> float:
 
 def measure(mode: str = "full") -> dict:
     from ambience.engine import Engine
-    from ambience.timer import SleepTimer
+    from ambience.core.timer import SleepTimer
 
     total, fade, ref_seconds, move_every, rss_every = SETTINGS[mode]
     mix, missing = common.standard_mix()

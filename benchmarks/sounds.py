@@ -25,7 +25,7 @@ MIX_BUDGET = 3.0
 
 def measure(mode: str = "full") -> dict:
     from ambience.engine.sounds import SYNTHS
-    from ambience.mix import Layer, Mix
+    from ambience.core.mix import Layer, Mix
 
     seconds, repeats = SETTINGS[mode]
     empty = common.render_cost(Mix(), seconds, repeats)

@@ -98,8 +98,8 @@ def write_session(home: Path, mix) -> None:
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        from ambience.preset import preset_from_mix
-        from ambience.preset_store import save_last_session
+        from ambience.library.preset import preset_from_mix
+        from ambience.library.presets import save_last_session
 
         save_last_session(preset_from_mix(mix, "standard mix"))
     finally:

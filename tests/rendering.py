@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ambience.catalog import load_catalog
+from ambience.library.catalog import load_catalog
 from ambience.engine import Engine
-from ambience.mix import Layer, Mix
+from ambience.core.mix import Layer, Mix
 
 RATE = 48000
 CATALOG = load_catalog()

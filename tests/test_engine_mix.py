@@ -7,7 +7,7 @@ import pytest
 
 from ambience.engine import Engine, EngineError
 from ambience.engine.sounds import SYNTHS
-from ambience.mix import Layer, Mix, slider_to_gain
+from ambience.core.mix import Layer, Mix, slider_to_gain
 from tests import analysis as A
 from tests.conftest import RATE, write_audio
 
@@ -226,7 +226,7 @@ def test_a_broken_layer_does_not_stop_the_rest_of_the_mix(engine):
 
 
 def test_a_failing_sound_callback_never_prints_and_the_sound_goes_on(engine, capfd):
-    from ambience.engine.layer import Layer as SoundLayer, pyo
+    from ambience.engine.source import Source as SoundLayer, pyo
 
     class Faulty(SoundLayer):
         def build(self):

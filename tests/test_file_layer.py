@@ -8,7 +8,7 @@ from scipy import signal
 
 from ambience.engine import Engine, EngineError
 from ambience.engine.file_layer import crossfade_for, decode
-from ambience.mix import Layer, Mix
+from ambience.core.mix import Layer, Mix
 from tests import analysis as A
 from tests.conftest import RATE, write_audio
 

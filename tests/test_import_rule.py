@@ -45,8 +45,8 @@ def test_the_engine_never_imports_textual_and_the_tui_never_imports_pyo():
 def test_mix_model_and_cli_parsing_load_neither_pyo_nor_textual():
     code = (
         "import sys\n"
-        "import ambience.mix, ambience.catalog, ambience.durations, ambience.fades\n"
-        "for mod in ('ambience.preset', 'ambience.timer', 'ambience.preset_store'):\n"
+        "import ambience.core.mix, ambience.library.catalog, ambience.core.durations, ambience.core.fades\n"
+        "for mod in ('ambience.library.preset', 'ambience.core.timer', 'ambience.library.presets'):\n"
         "    try:\n"
         "        __import__(mod)\n"
         "    except ModuleNotFoundError:\n"

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from ambience.mix import Layer, Mix, gain_to_slider, slider_to_gain
+from ambience.core.mix import Layer, Mix, gain_to_slider, slider_to_gain
 
 
 def test_slider_zero_is_silence_and_one_is_unity():

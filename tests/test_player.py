@@ -199,10 +199,10 @@ def test_bad_requests_get_one_clear_line_and_no_audio(args, message):
 
 
 def test_end_action_stop_stays_open_silent_with_layers_stopped():
-    from ambience import player
+    from ambience.cli import player
     from ambience.engine import Engine
-    from ambience.mix import Mix
-    from ambience.timer import SleepTimer
+    from ambience.core.mix import Mix
+    from ambience.core.timer import SleepTimer
 
     engine = Engine("null", fade_in=0)
     timer = SleepTimer(1.5, 0.5, "stop")
@@ -236,10 +236,10 @@ def test_envelope_is_reanchored_to_the_deadline_when_the_audio_clock_lags(monkey
     """A sound card's clock drifts from the system's: the player re-issues the plan from the
     current level, so silence still comes on the (monotonic) deadline. Simulated here by a
     system clock that jumps 1 s ahead of the audio."""
-    from ambience import player
+    from ambience.cli import player
     from ambience.engine import Engine
-    from ambience.mix import Mix
-    from ambience.timer import SleepTimer
+    from ambience.core.mix import Mix
+    from ambience.core.timer import SleepTimer
 
     monkeypatch.setattr(player, "RESYNC", 0.3)
     t0 = time.monotonic()

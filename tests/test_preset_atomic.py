@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ambience.preset import (
+from ambience.library.preset import (
     MAX_BYTES,
     Preset,
     PresetError,
@@ -24,7 +24,7 @@ from ambience.preset import (
 
 WRITER = r"""
 import sys
-from ambience.preset import Preset, PresetLayer, save_preset
+from ambience.library.preset import Preset, PresetLayer, save_preset
 path, ready = sys.argv[1], sys.argv[2]
 def big(tag):
     layers = [PresetLayer(f"{tag}-{i}", (i % 100) / 100) for i in range(600)]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ambience import paths
-from ambience.catalog import load_catalog
+from ambience.library import paths
+from ambience.library.catalog import load_catalog
 from ambience.engine.sounds import SYNTHS
-from ambience.mix import Mix
-from ambience.preset import load_preset
-from ambience.preset_store import DEFAULT_PRESET, bundled_presets
+from ambience.core.mix import Mix
+from ambience.library.preset import load_preset
+from ambience.library.presets import DEFAULT_PRESET, bundled_presets
 
 FILES = sorted(paths.bundled_presets_dir().glob("*.toml"))
 KNOWN_IDS = set(

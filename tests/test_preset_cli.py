@@ -8,11 +8,11 @@ import sys
 
 import pytest
 
-from ambience import paths
+from ambience.library import paths
 from ambience.cli.common import CliError
 from ambience.cli.presets import add_parser
-from ambience.preset import load_preset
-from ambience.share import decode_share_line
+from ambience.library.preset import load_preset
+from ambience.library.share import decode_share_line
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ambience.preset import Preset, PresetError, PresetLayer, TimerDefaults, dumps_preset, loads_preset
+from ambience.library.preset import Preset, PresetError, PresetLayer, TimerDefaults, dumps_preset, loads_preset
 
 KEYS = ["format", "name", "description", "author", "master", "timer", "layers", "sound",
         "level", "muted", "duration", "fade", "then", "x"]
@@ -115,7 +115,7 @@ def test_random_files_raise_only_preset_error(data):
     import tempfile
     from pathlib import Path
 
-    from ambience.preset import load_preset
+    from ambience.library.preset import load_preset
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "fuzz.toml"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ambience.catalog import Catalog, SoundInfo
-from ambience.mix import Layer, Mix
-from ambience.preset import (
+from ambience.library.catalog import Catalog, SoundInfo
+from ambience.core.mix import Layer, Mix
+from ambience.library.preset import (
     MAX_BYTES,
     Preset,
     PresetError,
@@ -245,7 +245,7 @@ def test_load_preset_names_missing_and_unreadable_files(tmp_path):
 
 
 def test_missing_message_names_ids_and_suggestions():
-    from ambience.preset import missing_message
+    from ambience.library.preset import missing_message
 
     one = missing_message([("rian", ["rain"])])
     assert "`rian`" in one and "did you mean `rain`?" in one and "stays in the preset" in one

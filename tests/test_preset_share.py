@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ambience.preset import Preset, PresetError, PresetLayer, TimerDefaults
-from ambience.share import (
+from ambience.library.preset import Preset, PresetError, PresetLayer, TimerDefaults
+from ambience.library.share import (
     _DICTIONARY,
     MAX_LINE,
     PREFIX,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ambience import paths
-from ambience.mix import Layer, Mix
-from ambience.preset import Preset, PresetError, PresetExists, PresetLayer, load_preset, save_preset
-from ambience.preset_store import (
+from ambience.library import paths
+from ambience.core.mix import Layer, Mix
+from ambience.library.preset import Preset, PresetError, PresetExists, PresetLayer, load_preset, save_preset
+from ambience.library.presets import (
     DEFAULT_PRESET,
     LAST_SESSION_NAME,
     Debouncer,
@@ -155,7 +155,7 @@ def test_debouncer_skips_an_unchanged_mix():
 
 
 def test_debouncer_writes_the_real_file_and_keeps_the_base():
-    from ambience.catalog import Catalog, SoundInfo
+    from ambience.library.catalog import Catalog, SoundInfo
 
     base = Preset(name="Mine", layers=[PresetLayer("friends-tent", 0.3)], extra={"mood": "x"})
     catalog = Catalog({"rain": SoundInfo("rain", "Rain", "nature")})

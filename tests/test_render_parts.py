@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 import soundfile
 
-from ambience.mix import Layer, Mix
-from ambience.render import RenderError, render_to_file
-from ambience.render_parts import OVERLAP, segment_bounds
-from ambience.timer import SleepTimer
+from ambience.core.mix import Layer, Mix
+from ambience.render.offline import render_to_file
+from ambience.render.segment import RenderError
+from ambience.render.parts import OVERLAP, segment_bounds
+from ambience.core.timer import SleepTimer
 from tests import analysis as A
 
 RATE = 48000
@@ -106,7 +107,7 @@ def test_a_mix_that_cannot_be_built_fails_before_any_child_starts(tmp_path):
 
 
 def test_long_renders_use_every_core_and_short_ones_one_process():
-    from ambience.render import MIN_SEGMENT, default_workers
+    from ambience.render.offline import MIN_SEGMENT, default_workers
 
     assert default_workers(MIN_SEGMENT - 1) == 1
     assert default_workers(8 * 3600) == (os.cpu_count() or 1)
@@ -124,7 +125,7 @@ def _render_children() -> list[int]:
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == os.getpid() and b"ambience.render_parts" in cmd:
+        if ppid == os.getpid() and b"ambience.render.parts" in cmd:
             found.append(int(entry.name))
     return found
 
@@ -136,8 +137,8 @@ def test_a_render_too_short_to_share_is_made_in_one_process(tmp_path):
 
 
 def test_a_part_that_fails_is_reported_with_its_reason(tmp_path):
-    from ambience.render import master_plan
-    from ambience.render_parts import _Child
+    from ambience.render.segment import master_plan
+    from ambience.render.parts import _Child
 
     child = _Child({"mix": Mix(1.0, (Layer("white", 0.5),)), "catalog": None, "seed": 1,
                     "rate": RATE, "plan": master_plan(None, 0.0), "first": RATE,

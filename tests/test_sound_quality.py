@@ -11,10 +11,10 @@ import functools
 import numpy as np
 import pytest
 
-from ambience.catalog import load_catalog
+from ambience.library.catalog import load_catalog
 from ambience.engine import Engine
 from ambience.engine.sounds import SYNTHS
-from ambience.mix import Layer, Mix
+from ambience.core.mix import Layer, Mix
 from tests import analysis as A
 from tests.rendering import render_alone
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy import signal
 
-from ambience.catalog import load_catalog
+from ambience.library.catalog import load_catalog
 from tests import analysis as A
 from tests.rendering import render_alone
 

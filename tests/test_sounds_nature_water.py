@@ -199,6 +199,6 @@ def test_stream_babbles_with_dense_bubbles_of_many_pitches():
 
 @pytest.mark.parametrize("sound", ["rain", "thunder", "wind", "waves", "stream"])
 def test_nature_sound_is_in_the_nature_category(sound):
-    from ambience.catalog import load_catalog
+    from ambience.library.catalog import load_catalog
 
     assert load_catalog().get(sound).category == "nature"

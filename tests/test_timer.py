@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ambience import fades
-from ambience.timer import RESTORE, SleepTimer, default_fade
+from ambience.core import fades
+from ambience.core.timer import RESTORE, SleepTimer, default_fade
 
 
 class Clock:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from ambience.durations import EXAMPLES, DurationError, parse_duration
-from ambience.timer import parse_adjustment
+from ambience.core.durations import EXAMPLES, DurationError, parse_duration
+from ambience.core.timer import parse_adjustment
 
 ACCEPTED = {
     "seconds": ("90s", 90.0),

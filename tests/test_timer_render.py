@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from ambience.engine import Engine
-from ambience.mix import Mix
-from ambience.timer import RESTORE, SleepTimer
+from ambience.core.mix import Mix
+from ambience.core.timer import RESTORE, SleepTimer
 
 RATE = 48000
 WINDOW = RATE // 100  # 10 ms

@@ -10,12 +10,12 @@ from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList
 
-from ambience import paths
+from ambience.library import paths
 from ambience.engine import AudioUnavailable, Engine
-from ambience.mix import Layer, Mix
-from ambience.preset import load_preset, preset_from_mix, save_preset
-from ambience.preset_store import save_last_session, user_preset_path
-from ambience.share import encode_share_line
+from ambience.core.mix import Layer, Mix
+from ambience.library.preset import load_preset, preset_from_mix, save_preset
+from ambience.library.presets import save_last_session, user_preset_path
+from ambience.library.share import encode_share_line
 from ambience.tui.app import OPEN_RAMP, QUIT_FADE, TIMER_STEP, AmbienceApp
 from ambience.tui.screens.confirm import ConfirmScreen
 from ambience.tui.screens.help import HelpScreen
@@ -118,8 +118,8 @@ async def test_start_restores_last_session_and_fades_in():
 
 
 async def test_first_start_plays_the_default_preset():
-    from ambience.catalog import load_catalog
-    from ambience.preset_store import default_preset
+    from ambience.library.catalog import load_catalog
+    from ambience.library.presets import default_preset
 
     app = make_app(session=None)
     async with app.run_test(size=SIZE) as pilot:
@@ -163,7 +163,7 @@ async def test_every_catalog_sound_has_a_row_grouped_by_category():
 
 
 async def test_sound_the_engine_cannot_build_shows_but_stays_silent():
-    from ambience.catalog import SoundInfo, load_catalog
+    from ambience.library.catalog import SoundInfo, load_catalog
 
     catalog = load_catalog()
     catalog.sounds["zz-future"] = SoundInfo("zz-future", "Future sound", "nature")
@@ -745,7 +745,7 @@ async def test_quitting_while_the_engine_still_boots_closes_it_and_exits():
 
 
 async def test_timer_dialog_offers_the_presets_own_timer():
-    from ambience.preset import TimerDefaults
+    from ambience.library.preset import TimerDefaults
 
     preset = preset_from_mix(START, "Long night")
     preset.timer = TimerDefaults(duration="8h", fade="30m", then="quit")

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from ambience import paths
-from ambience.catalog import Catalog, SoundInfo
+from ambience.library import paths
+from ambience.library.catalog import Catalog, SoundInfo
 from ambience.engine import Engine, Levels
-from ambience.mix import Layer, Mix
-from ambience.preset import preset_from_mix, save_preset
-from ambience.preset_store import save_last_session, user_preset_path
+from ambience.core.mix import Layer, Mix
+from ambience.library.preset import preset_from_mix, save_preset
+from ambience.library.presets import save_last_session, user_preset_path
 from ambience.tui.app import AmbienceApp
 
 SIZE = (100, 30)

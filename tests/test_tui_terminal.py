@@ -74,7 +74,7 @@ def row_percent(screen: str, title: str) -> int | None:
 
 
 def test_ambience_runs_in_a_real_terminal(tmp_path):
-    from ambience.catalog import load_catalog
+    from ambience.library.catalog import load_catalog
 
     env = {var: tmp_path / var.lower() for var in
            ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ambience.durations import DurationError, parse_duration
+from ambience.core.durations import DurationError, parse_duration
 
 AUDIO_CHOICES = ("auto", "jack", "null")
 
@@ -75,13 +75,9 @@ def duration_arg(text: str) -> float:
 
 
 def open_mixer(args: argparse.Namespace) -> int:
-    """`ambience` with no command: the Textual mixer (the TUI issue fills this in)."""
-    try:
-        from ambience.tui.startup import run  # noqa: PLC0415
-    except ImportError:
-        raise CliError(
-            "the interactive mixer is not built yet; try `ambience play --layer rain=0.5`"
-        ) from None
+    """`ambience` with no command: the Textual mixer."""
+    from ambience.tui.launch import run  # Textual loads only for the mixer
+
     audio, device = audio_of(args)
     return run(audio=audio, device=device)
 
@@ -89,8 +85,8 @@ def open_mixer(args: argparse.Namespace) -> int:
 def mix_from_args(args: argparse.Namespace, base=None):
     """The mix the command line asks for: `base` (a preset's mix, if any) with `--layer`
     options added or overriding, and `--master`. Unknown sounds stop here, before any audio."""
-    from ambience.catalog import UnknownSound, load_catalog
-    from ambience.mix import Mix
+    from ambience.library.catalog import UnknownSound, load_catalog
+    from ambience.core.mix import Mix
 
     catalog = load_catalog()
     mix = base if base is not None else Mix()

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ambience.cli import common
-from ambience.durations import DurationError, format_duration, parse_duration
+from ambience.core.durations import DurationError, format_duration, parse_duration
 
 
 def add_parser(sub) -> None:
@@ -63,7 +63,7 @@ class Request:
 def load_preset(name: str):
     """The preset called `name` (or stored in the file `name`), or a one-line CliError."""
     try:
-        from ambience import preset_store
+        from ambience.library import presets as preset_store
     except ImportError:
         raise common.CliError(
             f"cannot open preset {name!r}: presets are not available in this version yet; "
@@ -147,7 +147,7 @@ def request_from_args(args: argparse.Namespace, then_default: str = "quit",
     catalog = None
     if args.preset:
         preset = load_preset(args.preset)
-        from ambience.catalog import load_catalog
+        from ambience.library.catalog import load_catalog
 
         catalog = load_catalog()
         base, missing = preset.to_mix(catalog)
@@ -161,7 +161,7 @@ def request_from_args(args: argparse.Namespace, then_default: str = "quit",
 
 def _missing_text(missing) -> str:
     try:
-        from ambience.preset import missing_message
+        from ambience.library.preset import missing_message
 
         return missing_message(missing)
     except ImportError:
@@ -176,9 +176,9 @@ def run(args: argparse.Namespace) -> int:
             "(`ambience sounds` lists the sounds)"
         )
     audio, device = common.audio_of(args)
-    from ambience import player
+    from ambience.cli import player
     from ambience.engine import AudioUnavailable, Engine, EngineError
-    from ambience.timer import SleepTimer
+    from ambience.core.timer import SleepTimer
 
     timer = None
     if request.timer is not None:

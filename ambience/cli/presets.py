@@ -55,8 +55,8 @@ def _console(stderr: bool = False):
 
 
 def _find(name: str):
-    from ambience.preset import PresetError
-    from ambience.preset_store import PresetNotFound, find_preset
+    from ambience.library.preset import PresetError
+    from ambience.library.presets import PresetNotFound, find_preset
 
     try:
         return find_preset(name)
@@ -65,8 +65,8 @@ def _find(name: str):
 
 
 def _warn_missing(console, preset, catalog=None) -> None:
-    from ambience.catalog import load_catalog
-    from ambience.preset import missing_message
+    from ambience.library.catalog import load_catalog
+    from ambience.library.preset import missing_message
 
     _, missing = preset.to_mix(catalog if catalog is not None else load_catalog())
     if missing:
@@ -77,7 +77,7 @@ def run_list(args: argparse.Namespace) -> int:
     from rich.markup import escape
     from rich.table import Table
 
-    from ambience.preset_store import DEFAULT_PRESET, bundled_presets, list_presets, slug
+    from ambience.library.presets import DEFAULT_PRESET, bundled_presets, list_presets, slug
 
     problems: list[str] = []
     presets = list_presets(problems)
@@ -105,8 +105,8 @@ def run_show(args: argparse.Namespace) -> int:
     from rich.markup import escape
     from rich.table import Table
 
-    from ambience.catalog import load_catalog
-    from ambience.preset import dumps_preset
+    from ambience.library.catalog import load_catalog
+    from ambience.library.preset import dumps_preset
 
     preset = _find(args.name)
     console = _console()
@@ -145,8 +145,8 @@ def run_show(args: argparse.Namespace) -> int:
 def run_validate(args: argparse.Namespace) -> int:
     from rich.markup import escape
 
-    from ambience.catalog import load_catalog
-    from ambience.preset import PresetError, load_preset, missing_message
+    from ambience.library.catalog import load_catalog
+    from ambience.library.preset import PresetError, load_preset, missing_message
 
     console = _console()
     catalog = None
@@ -171,7 +171,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_share(args: argparse.Namespace) -> int:
-    from ambience.share import ShareError, encode_share_line
+    from ambience.library.share import ShareError, encode_share_line
 
     preset = _find(args.name)
     try:
@@ -185,8 +185,8 @@ def run_share(args: argparse.Namespace) -> int:
 def _read_import(source: str):
     from pathlib import Path
 
-    from ambience.preset import PresetError, load_preset, loads_preset
-    from ambience.share import decode_share_line, is_share_line
+    from ambience.library.preset import PresetError, load_preset, loads_preset
+    from ambience.library.share import decode_share_line, is_share_line
 
     try:
         if source == "-":
@@ -213,8 +213,8 @@ def _read_import(source: str):
 def run_import(args: argparse.Namespace) -> int:
     from rich.markup import escape
 
-    from ambience.preset import PresetError, PresetExists
-    from ambience.preset_store import save_user_preset
+    from ambience.library.preset import PresetError, PresetExists
+    from ambience.library.presets import save_user_preset
 
     preset = _read_import(args.source)
     if args.name:
@@ -236,7 +236,7 @@ def run_import(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     from rich.markup import escape
 
-    from ambience.preset import PresetError, PresetExists, dumps_preset, save_preset
+    from ambience.library.preset import PresetError, PresetExists, dumps_preset, save_preset
 
     preset = _find(args.name)
     if args.output == "-":

@@ -16,7 +16,7 @@ import time
 
 from ambience.cli import common
 from ambience.cli.play import add_preset_argument, add_timer_options, request_from_args
-from ambience.durations import format_duration
+from ambience.core.durations import format_duration
 
 #: exit status after an interrupted render (the shell's convention for SIGINT)
 INTERRUPTED = 130
@@ -50,7 +50,7 @@ def envelope_for(timer_settings) -> list[tuple[float, float]] | None:
     engine's start-up fade-in, then holding, then the perceptual fade to silence)."""
     if timer_settings is None:
         return None
-    from ambience.timer import SleepTimer
+    from ambience.core.timer import SleepTimer
 
     timer = SleepTimer(timer_settings.duration, timer_settings.fade, "quit", start=0.0,
                        clock=lambda: 0.0)
@@ -76,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
     if not 1000 <= args.rate <= 384000:
         raise common.CliError(f"--rate {args.rate}: use a sample rate such as 44100 or 48000")
     envelope = envelope_for(request.timer)
-    from ambience.render import RenderError, render_to_file
+    from ambience.render.offline import render_to_file
+    from ambience.render.segment import RenderError
 
     output = Path(args.output)
     stop = threading.Event()

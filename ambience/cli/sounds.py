@@ -12,7 +12,7 @@ def run(args) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from ambience.catalog import load_catalog
+    from ambience.library.catalog import load_catalog
 
     catalog = load_catalog()
     console = Console()

@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
+import signal
 import threading
 from dataclasses import dataclass
 
@@ -108,8 +110,6 @@ def _shutdown_all() -> None:
         except Exception:
             pass
 
-    from ambience.engine.engine import stop_watchdog
-
     with stop_watchdog():
         for booted in list(_SERVERS.values()):
             t = threading.Thread(target=work, args=(booted,), name="ambience-shutdown",
@@ -122,7 +122,57 @@ def _shutdown_all() -> None:
 atexit.register(_shutdown_all)
 
 
-def boot(
+@contextlib.contextmanager
+def signals_blocked():
+    """Block SIGINT/SIGTERM in the calling thread meanwhile, so that the audio threads it
+    starts (PortAudio's callback thread inherits the mask) never receive them: a Ctrl-C that
+    lands in ALSA's pulse plugin leaves `Pa_StopStream` waiting forever."""
+    wanted = {signal.SIGINT, signal.SIGTERM}
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def stop_server(server) -> None:
+    """Stop (not shut down: the server is reused by the next engine of this process).
+    stop() once deadlocked inside ALSA's pulse plugin: do it in a thread with a timeout, and
+    behind a watchdog that ends the process if even that cannot return."""
+
+    def work():
+        try:
+            server.stop()
+        except Exception:
+            pass
+
+    with stop_watchdog():
+        t = threading.Thread(target=work, name="ambience-stop", daemon=True)
+        t.start()
+        t.join(timeout=3.0)
+
+
+@contextlib.contextmanager
+def stop_watchdog(seconds: float = 10.0):
+    """If a sound server's stop hangs in C while holding the interpreter, no Python code can
+    run again: faulthandler's own C thread then ends the process (status 1) after `seconds`,
+    silently, instead of leaving it hanging forever."""
+    import faulthandler
+    import os
+
+    with open(os.devnull, "w") as sink:
+        faulthandler.dump_traceback_later(seconds, exit=True, file=sink)
+        try:
+            yield
+        finally:
+            faulthandler.cancel_dump_traceback_later()
+
+
+def open_server(
     audio: str = "auto",
     device: str | int | None = None,
     rate: int = DEFAULT_RATE,

@@ -9,10 +9,8 @@ Signal flow: each layer's stereo output x its gain ramp -> a mixer -> x master s
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import math
-import signal
 import sys
 import threading
 import time as _time
@@ -22,15 +20,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ambience import fades
-from ambience.catalog import Catalog, SoundInfo, load_catalog
+from ambience.core import fades
+from ambience.library.catalog import Catalog, SoundInfo, load_catalog
 from ambience.engine import seeding
-from ambience.engine.backends import AudioUnavailable, Booted, boot
+from ambience.engine.backends import (
+    AudioUnavailable,
+    Booted,
+    open_server,
+    signals_blocked,
+    stop_server,
+)
 from ambience.engine.file_layer import FileLayer
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 from ambience.engine.master import MasterChain
 from ambience.engine.sounds import SYNTHS
-from ambience.mix import Mix
+from ambience.core.mix import Mix
 
 #: ramp for a slider move (reaches 90 % in 45 ms, well inside one 60 ms budget)
 SLIDER_RAMP = 0.05
@@ -57,7 +61,7 @@ class Levels:
 class _Slot:
     """A playing layer with its gain ramp, its metered output and its mixer voice."""
 
-    def __init__(self, sound: str, layer: Layer):
+    def __init__(self, sound: str, layer: Source):
         self.sound = sound
         self.layer = layer
         # a Linseg restarted from its current value for every change: exact, any shape
@@ -110,9 +114,9 @@ class Engine:
         catalog: Catalog | None = None,
         seed: int | None = None,
         fade_in: float = START_FADE,
-        layer_factory: Callable[[SoundInfo, dict], Layer] | None = None,
+        layer_factory: Callable[[SoundInfo, dict], Source] | None = None,
     ):
-        self._booted: Booted = boot(audio, device, rate, buffer)
+        self._booted: Booted = open_server(audio, device, rate, buffer)
         self.server = self._booted.server
         self.backend = self._booted.backend
         self.device = self._booted.device
@@ -251,7 +255,7 @@ class Engine:
         self._slots[sound] = slot
         return slot
 
-    def _make_layer(self, info: SoundInfo, extra: dict) -> Layer:
+    def _make_layer(self, info: SoundInfo, extra: dict) -> Source:
         from ambience.engine.file_layer import AudioFileError
 
         if info.kind == "file":
@@ -403,7 +407,7 @@ class Engine:
             self.master.close()
             self._capture = None
             gc.collect()
-        _stop_server(self.server)
+        stop_server(self.server)
 
     def __enter__(self) -> Engine:
         return self
@@ -422,56 +426,6 @@ def _buffer_callback(engine_ref: weakref.ref) -> Callable[[], None]:
             engine._on_buffer()
 
     return on_buffer
-
-
-@contextlib.contextmanager
-def signals_blocked():
-    """Block SIGINT/SIGTERM in the calling thread meanwhile, so that the audio threads it
-    starts (PortAudio's callback thread inherits the mask) never receive them: a Ctrl-C that
-    lands in ALSA's pulse plugin leaves `Pa_StopStream` waiting forever."""
-    wanted = {signal.SIGINT, signal.SIGTERM}
-    try:
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
-    except (AttributeError, OSError, ValueError):
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
-def _stop_server(server) -> None:
-    """Stop (not shut down: the server is reused by the next engine of this process).
-    stop() once deadlocked inside ALSA's pulse plugin: do it in a thread with a timeout, and
-    behind a watchdog that ends the process if even that cannot return."""
-
-    def work():
-        try:
-            server.stop()
-        except Exception:
-            pass
-
-    with stop_watchdog():
-        t = threading.Thread(target=work, name="ambience-stop", daemon=True)
-        t.start()
-        t.join(timeout=3.0)
-
-
-@contextlib.contextmanager
-def stop_watchdog(seconds: float = 10.0):
-    """If a sound server's stop hangs in C while holding the interpreter, no Python code can
-    run again: faulthandler's own C thread then ends the process (status 1) after `seconds`,
-    silently, instead of leaving it hanging forever."""
-    import faulthandler
-    import os
-
-    with open(os.devnull, "w") as sink:
-        faulthandler.dump_traceback_later(seconds, exit=True, file=sink)
-        try:
-            yield
-        finally:
-            faulthandler.cancel_dump_traceback_later()
 
 
 class _Capture:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 
 DEFAULT_CROSSFADE = 3.0
 #: digital silence trimmed from both ends (MP3 encoder padding would gap the loop)
@@ -51,7 +51,7 @@ def crossfade_for(seconds: float, wanted: float | None = None) -> float:
     return min(wanted, seconds / 4.0)
 
 
-class FileLayer(Layer):
+class FileLayer(Source):
     """Loops `path`; option `crossfade` (seconds) overrides the default 3 s."""
 
     def build(self):

@@ -9,8 +9,8 @@ whatever the sliders say.
 
 from __future__ import annotations
 
-from ambience import fades
-from ambience.engine.layer import pyo
+from ambience.core import fades
+from ambience.engine.source import pyo
 
 #: the hard ceiling (sample peak) and the level the limiter aims a little below it
 CEILING = 10 ** (-2.0 / 20)

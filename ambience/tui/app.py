@@ -19,11 +19,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Static
 
-from ambience.catalog import Catalog, load_catalog
-from ambience.mix import Layer, Mix
-from ambience.tui import startup, store
+from ambience.library.catalog import Catalog, load_catalog
+from ambience.core.mix import Layer, Mix
+from ambience.tui import saving, startup
 from ambience.tui.commands import MixerCommands
-from ambience.tui.engine_bridge import (
+from ambience.tui.bridge import (
     Bridge,
     EngineFailed,
     EngineProblem,
@@ -121,7 +121,7 @@ class AmbienceApp(App[int]):
         self.saved_mix = Mix()
         self.mix = Mix()
         self._load_start_mix()
-        self.debouncer = store.session_debouncer(self.preset, SESSION_INTERVAL, self.catalog)
+        self.debouncer = saving.session_debouncer(self.preset, SESSION_INTERVAL, self.catalog)
 
     # ------------------------------------------------------------------ start
     def _default_factory(self):
@@ -131,7 +131,7 @@ class AmbienceApp(App[int]):
 
     def _load_start_mix(self) -> None:
         warnings: list[str] = []
-        preset = store.start_preset(warnings.append) if self._restore else None
+        preset = saving.start_preset(warnings.append) if self._restore else None
         self._start_warnings = warnings
         if preset is None:
             self.mix, self.saved_mix, self.preset = FALLBACK_MIX, FALLBACK_MIX, None
@@ -139,9 +139,9 @@ class AmbienceApp(App[int]):
         mix, missing = preset.to_mix(self.catalog)
         self.mix = mix
         self.preset = preset
-        self.saved_mix = store.reference_mix(preset, self.catalog, mix)
+        self.saved_mix = saving.reference_mix(preset, self.catalog, mix)
         if missing:
-            self._start_warnings.append(store.missing_text(missing))
+            self._start_warnings.append(saving.missing_text(missing))
 
     def compose(self) -> ComposeResult:
         yield MixerHeader(id="header")
@@ -165,8 +165,8 @@ class AmbienceApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
-        store.apply_saved_theme(self)
-        self.theme_changed_signal.subscribe(self, lambda theme: store.save_theme(theme.name))
+        saving.apply_saved_theme(self)
+        self.theme_changed_signal.subscribe(self, lambda theme: saving.save_theme(theme.name))
         header = self.header
         header.preset = self.preset_name
         header.dirty = self.mix != self.saved_mix
@@ -375,14 +375,14 @@ class AmbienceApp(App[int]):
     def countdown_text(self) -> str:
         if self.sleep is None:
             return ""
-        from ambience.durations import format_clock
+        from ambience.core.durations import format_clock
 
         return format_clock(self.sleep.remaining(self.clock()))
 
     def action_timer(self) -> None:
         from ambience.tui.screens.timer import TimerDialog
 
-        self.push_screen(TimerDialog(self.countdown_text(), store.timer_defaults(self.preset)),
+        self.push_screen(TimerDialog(self.countdown_text(), saving.timer_defaults(self.preset)),
                          self.timer_chosen)
 
     def timer_chosen(self, request) -> None:
@@ -397,7 +397,7 @@ class AmbienceApp(App[int]):
         self.notify(describe(request), timeout=3)
 
     def start_timer(self, duration: float, fade: float | None = None, then: str = "stop") -> None:
-        from ambience.timer import SleepTimer
+        from ambience.core.timer import SleepTimer
 
         self.sleep = SleepTimer(duration, fade, then, clock=self.clock)
         if not self.paused:
@@ -489,8 +489,8 @@ class AmbienceApp(App[int]):
         from ambience.tui.screens.save import SaveDialog
 
         self.push_screen(
-            SaveDialog(self.preset_name if self.preset else "", store.preset_exists,
-                       summary=store.mix_summary(self.mix)),
+            SaveDialog(self.preset_name if self.preset else "", saving.preset_exists,
+                       summary=saving.mix_summary(self.mix)),
             self.save_chosen,
         )
 
@@ -498,7 +498,7 @@ class AmbienceApp(App[int]):
         if request is None:
             return
         try:
-            preset, path = store.save_mix(self.mix, request.name, self.preset, request.overwrite,
+            preset, path = saving.save_mix(self.mix, request.name, self.preset, request.overwrite,
                                           self.catalog)
         except Exception as exc:  # PresetExists, PresetError, OSError: all shown, none fatal
             self.notify(str(exc), title="Not saved", severity="error", timeout=8)
@@ -514,7 +514,7 @@ class AmbienceApp(App[int]):
     def action_open(self) -> None:
         from ambience.tui.screens.open import OpenDialog
 
-        self.push_screen(OpenDialog(store.all_presets(), store.resolve_text), self.open_preset)
+        self.push_screen(OpenDialog(saving.all_presets(), saving.resolve_text), self.open_preset)
 
     def open_preset(self, preset) -> None:
         """Crossfade to `preset` over OPEN_RAMP seconds."""
@@ -528,7 +528,7 @@ class AmbienceApp(App[int]):
         self.change_mix(mix, ramp=OPEN_RAMP)
         self.notify(f"opened “{preset.name}”", title="Loaded", timeout=3)
         if missing:
-            self.notify(store.missing_text(missing), severity="warning", timeout=8)
+            self.notify(saving.missing_text(missing), severity="warning", timeout=8)
         if self.active_only:
             self._apply_filters()
 

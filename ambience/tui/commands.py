@@ -22,10 +22,10 @@ class MixerCommands(Provider):
     """Presets first, then actions; the preset list is read when the palette opens."""
 
     async def startup(self) -> None:
-        from ambience.tui import store
+        from ambience.tui import saving
 
         try:
-            self.presets = store.all_presets()
+            self.presets = saving.all_presets()
         except Exception:
             self.presets = []
 

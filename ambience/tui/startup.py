@@ -29,13 +29,3 @@ def release_collector() -> None:
         gc.freeze()
         gc.enable()
 
-
-def run(audio: str = "auto", device: str | int | None = None) -> int:
-    """`ambience` with no command."""
-    hold_collector()
-    try:
-        from ambience.tui.app import run_app
-    except BaseException:
-        release_collector()
-        raise
-    return run_app(audio=audio, device=device)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ambience.engine.layer import pyo
+from ambience.engine.source import pyo
 
 
 def alternating_ticks(layer, gap_min, gap_max, voices, dist=None):

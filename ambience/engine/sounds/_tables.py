@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ambience.engine.layer import pyo
+from ambience.engine.source import pyo
 
 LENGTHS = (99991, 100003)
 

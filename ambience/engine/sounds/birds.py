@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 
 #: calibrates the layer to about -23 LUFS at slider 1.0
 BIRDS_GAIN = 0.196
@@ -135,7 +135,7 @@ class _Bird:
         self.metro.setTime(wait)
 
 
-class Birds(Layer):
+class Birds(Source):
     def build(self):
         tables = {name: pyo.DataTable(size=len(v), init=v) for name, v in _contours().items()}
         tables.update({name: pyo.DataTable(size=len(v), init=v)

@@ -8,14 +8,14 @@ flutter where the bristles catch and release, and a little woolly body. Strokes 
 
 from __future__ import annotations
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 from ambience.engine.sounds._tables import table_random
 
 # Gain that puts the brushing at -23 LUFS at slider 1.0 (measured by the loudness test).
 BRUSHING_GAIN = 8.76
 
 
-class Brushing(Layer):
+class Brushing(Source):
     def build(self):
         own = self.own
         raw = table_random(self, 24000, interpolate=False)

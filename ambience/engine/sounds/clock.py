@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 
 #: calibrates the layer to about -23 LUFS at slider 1.0
 CLOCK_GAIN = 13.1
@@ -65,7 +65,7 @@ def _pattern(rng, size: int = 4096) -> list[float]:
     return [v / energy for v in out]
 
 
-class Clock(Layer):
+class Clock(Source):
     def build(self):
         self._patterns = [pyo.DataTable(size=4096, init=_pattern(self.rng))
                           for _ in range(PATTERNS)]

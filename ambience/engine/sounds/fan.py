@@ -9,7 +9,7 @@ One half-rate sample-and-hold noise (a fan has little above 10 kHz) feeds the ai
 
 from __future__ import annotations
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 from ambience.engine.sounds._tables import table_random
 
 # Gain that puts the fan at -23 LUFS at slider 1.0 (measured by the loudness test).
@@ -20,7 +20,7 @@ HUM_LEVEL = 0.07
 DECORRELATE_DELAY = 11987
 
 
-class Fan(Layer):
+class Fan(Source):
     def build(self):
         own = self.own
         sr = float(self.options.get("sr", 48000))

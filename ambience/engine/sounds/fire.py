@@ -18,7 +18,7 @@ wake a sleeper, and one that fits the -23 LUFS / -3 dBFS headroom of every layer
 
 from __future__ import annotations
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 from ambience.engine.sounds._tables import table_random
 
 #: calibrates the layer to about -23 LUFS at slider 1.0
@@ -39,7 +39,7 @@ SOURCE_HZ = 24000
 CHANCE = (12.0, 36.0)
 
 
-class Fire(Layer):
+class Fire(Source):
     def build(self):
         self._tables = []
         # the one random source: SOURCE_HZ fresh values a second, joined by straight lines

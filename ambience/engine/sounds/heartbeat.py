@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 
 #: calibrates the layer to about -23 LUFS at slider 1.0
 HEARTBEAT_GAIN = 0.44
@@ -52,7 +52,7 @@ def _shape(rng, dub_at: float) -> tuple[list[float], list[float]]:
     return amp, pitch
 
 
-class Heartbeat(Layer):
+class Heartbeat(Source):
     def build(self):
         # dub onsets spread evenly over 0.56-0.68 of the beat, so any two shapes differ
         shapes = [_shape(self.rng, 0.56 + 0.12 * i / (SHAPES - 1)) for i in range(SHAPES)]

@@ -9,7 +9,7 @@ One 16 kHz sample-and-hold noise excites everything (a third of a full-rate gene
 
 from __future__ import annotations
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 from ambience.engine.sounds._tables import table_random
 
 # Gain that puts the keyboard at -23 LUFS at slider 1.0 (measured by the loudness test).
@@ -21,7 +21,7 @@ INTERVALS = [0.07, 0.08, 0.09, 0.1, 0.11, 0.12, 0.13, 0.15, 0.17, 0.2, 0.35, 0.5
 SPACE_AFTER = 0.29
 
 
-class Keyboard(Layer):
+class Keyboard(Source):
     def build(self):
         own = self.own
         raw = table_random(self, 16000, interpolate=False)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 
 #: calibrates the layer to about -23 LUFS at slider 1.0
 NIGHT_GAIN = 0.292
@@ -54,7 +54,7 @@ def _chirp(pulses: int, pulse_width: float, size: int = 4096) -> list[float]:
     return out
 
 
-class Night(Layer):
+class Night(Source):
     def build(self):
         # tables do not play: keep them referenced here, outside `own`
         self._tables = [

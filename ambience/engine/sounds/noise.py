@@ -9,7 +9,7 @@ that interpolation acts as a low-pass that would leave the right channel duller 
 
 from __future__ import annotations
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 from ambience.engine.sounds._tables import table_noise
 
 # Gains that put each colour at -23 LUFS at slider 1.0 (measured by the loudness test).
@@ -30,7 +30,7 @@ DECORRELATE_DELAY = 12007
 SUBSONIC_HIGHPASS = 22.0
 
 
-class _Noise(Layer):
+class _Noise(Source):
     def source(self):
         raise NotImplementedError
 

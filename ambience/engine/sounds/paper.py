@@ -10,7 +10,7 @@ One half-rate sample-and-hold noise feeds it all.
 
 from __future__ import annotations
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 from ambience.engine.sounds._tables import table_random
 
 # Gain that puts the paper at -23 LUFS at slider 1.0 (measured by the loudness test).
@@ -23,7 +23,7 @@ WHOOSH_GAIN = 6.0
 PEAK = 0.4
 
 
-class Paper(Layer):
+class Paper(Source):
     def build(self):
         own = self.own
         raw = table_random(self, 24000, interpolate=False)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 
 #: calibrates the layer to about -23 LUFS at slider 1.0
 PURR_GAIN = 0.53
@@ -62,7 +62,7 @@ def _pulse(x):
     return 0.0
 
 
-class Purr(Layer):
+class Purr(Source):
     def build(self):
         pulse = _table(_pulse)
         mean = sum(pulse) / len(pulse)

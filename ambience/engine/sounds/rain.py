@@ -11,7 +11,7 @@ and no drop is cut short.
 
 from __future__ import annotations
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 from ambience.engine.sounds._events import alternating_ticks
 from ambience.engine.sounds._tables import table_random
 
@@ -29,7 +29,7 @@ DROP_LEVEL = 3.6
 BED_LEVEL = 0.28
 
 
-class Rain(Layer):
+class Rain(Source):
     def build(self):
         own = self.own
         src = table_random(self, 12000, interpolate=True)

@@ -10,7 +10,7 @@ source (`Randi` at 6 kHz) feeds the water.
 
 from __future__ import annotations
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 from ambience.engine.sounds._events import alternating_ticks
 
 #: output gain that puts the stream at -23 LUFS at slider 1.0 (measured by the loudness test)
@@ -28,7 +28,7 @@ WATER_LEVEL = 0.16
 WATER_HZ = 950.0
 
 
-class Stream(Layer):
+class Stream(Source):
     def build(self):
         own = self.own
         src = own(pyo.Randi(-1.0, 1.0, freq=6000))

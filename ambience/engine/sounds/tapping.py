@@ -9,7 +9,7 @@ One 16 kHz sample-and-hold noise excites everything (a third of a full-rate gene
 
 from __future__ import annotations
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 from ambience.engine.sounds._tables import table_random
 
 # Gain that puts the tapping at -23 LUFS at slider 1.0 (measured by the loudness test).
@@ -22,7 +22,7 @@ SURFACES = [260.0, 330.0, 420.0, 560.0, 1250.0, 1700.0, 2300.0]
 TAP_INTERVALS = [0.09, 0.13, 0.18, 0.24, 0.3, 0.4, 0.55]
 
 
-class Tapping(Layer):
+class Tapping(Source):
     def build(self):
         own = self.own
         raw = table_random(self, 16000, interpolate=False)

@@ -11,7 +11,7 @@ source interpolates only 1200 values a second (all thunder needs): next to no CP
 
 from __future__ import annotations
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 from ambience.engine.sounds._events import alternating_ticks
 
 #: output gain that puts thunder at -23 LUFS at slider 1.0 (measured by the loudness test)
@@ -26,7 +26,7 @@ GRUMBLE_HZ = 2.3
 BED_LEVEL = 0.45
 
 
-class Thunder(Layer):
+class Thunder(Source):
     def build(self):
         own = self.own
         src = own(pyo.Randi(-1.0, 1.0, freq=1200))

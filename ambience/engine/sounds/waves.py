@@ -10,7 +10,7 @@ still be washing back when the next one swells. One cheap band-limited random so
 
 from __future__ import annotations
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 from ambience.engine.sounds._events import alternating_ticks
 
 #: output gain that puts waves at -23 LUFS at slider 1.0 (measured by the loudness test)
@@ -26,7 +26,7 @@ FOAM_LEVEL = 0.35
 RUMBLE_LEVEL = 0.32
 
 
-class Waves(Layer):
+class Waves(Source):
     def build(self):
         own = self.own
         src = own(pyo.Randi(-1.0, 1.0, freq=9000))

@@ -11,7 +11,7 @@ random.
 
 from __future__ import annotations
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 from ambience.engine.sounds._tables import table_random
 
 # Gain that puts the whisper at -23 LUFS at slider 1.0 (measured by the loudness test).
@@ -20,7 +20,7 @@ WHISPER_GAIN = 3.03
 CEILING = 0.6
 
 
-class Whisper(Layer):
+class Whisper(Source):
     def build(self):
         own = self.own
         raw = table_random(self, 16000, interpolate=False)

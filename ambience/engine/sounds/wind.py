@@ -11,7 +11,7 @@ strong; their pitch drifts and rises with the gust.
 
 from __future__ import annotations
 
-from ambience.engine.layer import Layer, pyo
+from ambience.engine.source import Source, pyo
 
 #: output gain that puts wind at -23 LUFS at slider 1.0 (measured by the loudness test)
 WIND_GAIN = 1.224
@@ -27,7 +27,7 @@ BODY_TOP_HZ = 360.0
 SPREAD_DELAY = 0.0004
 
 
-class Wind(Layer):
+class Wind(Source):
     def build(self):
         own = self.own
         src = own(pyo.Randi(-1.0, 1.0, freq=3000))

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
-from ambience.durations import DurationError, format_duration, parse_duration
+from ambience.core.durations import DurationError, format_duration, parse_duration
 
 QUICK = (15, 30, 45, 60, 90)
 

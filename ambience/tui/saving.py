@@ -1,7 +1,7 @@
 """What the mixer needs from the preset store, in the words the interface uses.
 
-Thin: presets, the last session and share lines live in `ambience.preset_store`,
-`ambience.preset` and `ambience.share`; this adds the theme file and short texts for toasts.
+Thin: presets, the last session and share lines live in `ambience.library.presets`,
+`ambience.library.preset` and `ambience.library.share`; this adds the theme file and short texts for toasts.
 """
 
 from __future__ import annotations
@@ -9,15 +9,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from ambience import paths
-from ambience.mix import Mix
+from ambience.library import paths
+from ambience.core.mix import Mix
 
 THEME_FILE = "tui.json"
 
 
 def start_preset(warn: Callable[[str], None]):
     """The last session, else the bundled default preset, else None."""
-    from ambience.preset_store import default_preset, load_last_session
+    from ambience.library.presets import default_preset, load_last_session
 
     try:
         session = load_last_session(on_warning=warn)
@@ -30,8 +30,8 @@ def start_preset(warn: Callable[[str], None]):
 def reference_mix(preset, catalog, mix: Mix) -> Mix:
     """The mix a restored session is compared with for the header's 'changed' mark: the
     named preset it came from, when that still exists."""
-    from ambience.preset import PresetError
-    from ambience.preset_store import LAST_SESSION_NAME, PresetNotFound, find_preset
+    from ambience.library.preset import PresetError
+    from ambience.library.presets import LAST_SESSION_NAME, PresetNotFound, find_preset
 
     if getattr(preset, "origin", "") != "session" or preset.name == LAST_SESSION_NAME:
         return mix
@@ -42,20 +42,20 @@ def reference_mix(preset, catalog, mix: Mix) -> Mix:
 
 
 def session_debouncer(base, interval: float, catalog):
-    from ambience.preset_store import Debouncer
+    from ambience.library.presets import Debouncer
 
     return Debouncer(interval=interval, base=base, catalog=catalog)
 
 
 def missing_text(missing) -> str:
-    from ambience.preset import missing_message
+    from ambience.library.preset import missing_message
 
     return missing_message(missing)
 
 
 def preset_exists(name: str) -> bool:
     """Would saving under `name` replace or hide a preset (so the user must confirm)?"""
-    from ambience.preset_store import bundled_presets, slug, user_preset_path, user_presets
+    from ambience.library.presets import bundled_presets, slug, user_preset_path, user_presets
 
     key = slug(name)
     if user_preset_path(name).exists():
@@ -64,8 +64,8 @@ def preset_exists(name: str) -> bool:
 
 
 def save_mix(mix: Mix, name: str, base, overwrite: bool, catalog):
-    from ambience.preset import preset_from_mix
-    from ambience.preset_store import save_user_preset
+    from ambience.library.preset import preset_from_mix
+    from ambience.library.presets import save_user_preset
 
     preset = preset_from_mix(mix, name, base=base, catalog=catalog)
     path = save_user_preset(preset, force=overwrite)
@@ -73,15 +73,15 @@ def save_mix(mix: Mix, name: str, base, overwrite: bool, catalog):
 
 
 def all_presets() -> list:
-    from ambience.preset_store import list_presets
+    from ambience.library.presets import list_presets
 
     return list_presets()
 
 
 def resolve_text(text: str):
     """A preset from what the user typed or pasted: a share line, a file path or a name."""
-    from ambience.preset_store import find_preset
-    from ambience.share import decode_share_line, is_share_line
+    from ambience.library.presets import find_preset
+    from ambience.library.share import decode_share_line, is_share_line
 
     text = text.strip()
     if is_share_line(text):

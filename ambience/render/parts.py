@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ambience.render import RenderError, open_engine, write_frames
+from ambience.render.segment import RenderError, open_engine, write_frames
 
 OVERLAP = 2.0
 PREROLL = 2.0
@@ -113,7 +113,7 @@ class _Child:
         self.error: str | None = None
         self.stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "ambience.render_parts"], stdin=subprocess.PIPE,
+            [sys.executable, "-m", "ambience.render.parts"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=self.stderr,
             start_new_session=True,  # Ctrl-C at the terminal reaches the parent alone
         )

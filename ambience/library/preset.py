@@ -21,9 +21,9 @@ from typing import Any
 
 import tomli_w
 
-from ambience.catalog import AUDIO_SUFFIXES, looks_like_path
-from ambience.durations import DurationError, format_duration, parse_duration
-from ambience.mix import Layer, Mix
+from ambience.library.catalog import AUDIO_SUFFIXES, looks_like_path
+from ambience.core.durations import DurationError, format_duration, parse_duration
+from ambience.core.mix import Layer, Mix
 
 FORMAT = 1
 MAX_BYTES = 64 * 1024
@@ -149,7 +149,7 @@ def preset_from_mix(mix: Mix, name: str, base: Preset | None = None, catalog=Non
     leftovers = [layer for layer in base_layers.values() if layer.sound not in in_mix]
     if leftovers:
         if catalog is None:
-            from ambience.catalog import load_catalog
+            from ambience.library.catalog import load_catalog
 
             catalog = load_catalog()
         for layer in leftovers:
@@ -461,7 +461,7 @@ def _validate_layers(raw: Any, lines: _Lines, bad) -> list[PresetLayer]:
 
 
 def _suggest_id(stem: str) -> str:
-    from ambience.catalog import sound_id_for
+    from ambience.library.catalog import sound_id_for
 
     return sound_id_for(Path(stem + ".wav"))
 

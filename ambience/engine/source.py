@@ -15,7 +15,7 @@ from ambience.engine.quiet import import_pyo
 pyo = import_pyo()
 
 
-class Layer:
+class Source:
     """Base class of every sound. Subclasses build their graph in `build()` and return one
     stereo (two-stream) PyoObject; they create objects only through `self.own`."""
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from textual.message import Message
 
-from ambience.mix import Mix
+from ambience.core.mix import Mix
 
 EngineFactory = Callable[[], Any]
 

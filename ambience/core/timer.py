@@ -3,7 +3,7 @@
 Pure logic with an injected clock (any `() -> seconds`, monotonic in real use), so tests can
 walk through hours without waiting. The timer never touches audio itself: it describes the
 master envelope as breakpoints, (seconds from now, gain), for `Engine.set_master_envelope`,
-which plays them with one exact long envelope. The curve is `ambience.fades`' dB fade: the
+which plays them with one exact long envelope. The curve is `ambience.core.fades`' dB fade: the
 level moves linearly in decibels from full down to -60 dB, then to silence just before the
 deadline, like a hand turning a knob down, whatever the length.
 
@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ambience import fades
-from ambience.durations import EXAMPLES, MAX_SECONDS, DurationError, parse_duration
+from ambience.core import fades
+from ambience.core.durations import EXAMPLES, MAX_SECONDS, DurationError, parse_duration
 
 #: the default fade: the last 10 minutes, or the last third of a shorter timer
 DEFAULT_FADE = 600.0

@@ -15,9 +15,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ambience import paths
-from ambience.mix import Mix
-from ambience.preset import (
+from ambience.library import paths
+from ambience.core.mix import Mix
+from ambience.library.preset import (
     Preset,
     PresetError,
     PresetExists,

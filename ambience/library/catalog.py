@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ambience import paths
+from ambience.library import paths
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".mp3")
 CATEGORIES = ("nature", "asmr", "noise", "indoors", "user")

@@ -12,7 +12,7 @@ import binascii
 import re
 import zlib
 
-from ambience.preset import (
+from ambience.library.preset import (
     MAX_BYTES,
     Preset,
     PresetError,

@@ -60,9 +60,9 @@ def db_points(start: float, end: float, seconds: float) -> Points:
 
 
 def loudness_points(start: float, end: float, seconds: float, segments: int = 48) -> Points:
-    """Linear in perceived loudness: the slider position moves linearly (see `ambience.mix`),
+    """Linear in perceived loudness: the slider position moves linearly (see `ambience.core.mix`),
     so a fade-in from silence sounds like a hand pushing the slider up at a steady pace."""
-    from ambience.mix import gain_to_slider, slider_to_gain
+    from ambience.core.mix import gain_to_slider, slider_to_gain
 
     seconds = max(float(seconds), 0.0)
     if seconds == 0.0 or start == end:

@@ -11,7 +11,7 @@ from pathlib import Path
 import platformdirs
 
 APP = "ambience"
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # ambience/
 _REPO = _PACKAGE.parent
 
 

@@ -16,9 +16,9 @@ import threading
 import time
 from collections.abc import Callable
 
-from ambience.durations import format_clock, format_duration
-from ambience.mix import Mix
-from ambience.timer import RESTORE, SleepTimer
+from ambience.core.durations import format_clock, format_duration
+from ambience.core.mix import Mix
+from ambience.core.timer import RESTORE, SleepTimer
 
 #: the fade when the user stops playback (Ctrl-C, SIGTERM)
 STOP_FADE = 1.0

@@ -1,0 +1,16 @@
+"""`ambience` with no command: the collector is held (see `startup`) before Textual loads."""
+
+from __future__ import annotations
+
+from ambience.tui.startup import hold_collector, release_collector
+
+
+def run(audio: str = "auto", device: str | int | None = None) -> int:
+    """Open the mixer; returns its exit status."""
+    hold_collector()
+    try:
+        from ambience.tui.app import run_app
+    except BaseException:
+        release_collector()
+        raise
+    return run_app(audio=audio, device=device)
