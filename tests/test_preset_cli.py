@@ -136,3 +136,43 @@ def test_export_writes_the_file_and_needs_force_to_replace(tmp_path, capsys):
     capsys.readouterr()
     assert run("export", "night cabin", "-o", "-") == 0
     assert 'name = "Night cabin"' in capsys.readouterr().out
+
+
+def test_export_refuses_an_extension_that_is_not_toml(tmp_path):
+    out = tmp_path / "x.wav"
+    with pytest.raises(CliError) as info:
+        run("export", "night cabin", "-o", str(out))
+    assert info.value.status == 2
+    assert f"{out}: a preset is a TOML text file; name it with .toml (e.g. x.toml)" in str(info.value)
+    assert not out.exists()
+
+
+def test_export_refuses_a_missing_folder_as_render_does(tmp_path):
+    out = tmp_path / "typo" / "night.toml"
+    with pytest.raises(CliError, match="the folder .*typo does not exist; create it first"):
+        run("export", "night cabin", "-o", str(out))
+    assert not out.parent.exists()
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["--device", "2", "presets"], "--device does not apply to `ambience presets`; it is an "
+                                       "option of the mixer and `ambience play`"),
+        (["--audio", "null", "export", "x", "-o", "x.toml"], "--audio does not apply to "
+                                                             "`ambience export`"),
+        (["preset", "show", "deep focus", "--force"], "--force does not apply to `ambience "
+                                                      "preset show`; it is an option of "
+                                                      "`ambience render`, `ambience import` and "
+                                                      "`ambience export`"),
+        (["presets", "extra"], "unexpected argument 'extra' for `ambience presets`"),
+    ],
+    ids=["device-presets", "audio-export", "force-show", "stray-argument"],
+)
+def test_options_a_command_does_not_take_are_refused(capsys, argv, message):
+    from ambience.cli import main
+
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in " ".join(err.split())
+    assert "Traceback" not in err

@@ -106,10 +106,107 @@ def test_bad_render_requests_get_one_line(tmp_path, args, message):
     assert not out.exists()
 
 
-def start_long_render(out: Path) -> subprocess.Popen:
+def test_render_refuses_to_replace_a_file_without_force(tmp_path):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    out = tmp_path / "sleep.wav"
+    out.write_bytes(b"last night's render")
+    done = run("--layer", "pink=0.5", "--duration", "2s", "--output", str(out))
+    assert done.returncode == 2
+    assert f"{out} already exists; add --force" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert out.read_bytes() == b"last night's render"
+    assert [p.name for p in tmp_path.iterdir()] == ["sleep.wav"]  # no temporary file left
+    done = run("--layer", "pink=0.5", "--duration", "2s", "--output", str(out), "--force")
+    assert done.returncode == 0, done.stderr
+    import soundfile
+
+    assert soundfile.info(out).duration == pytest.approx(2.0)
+
+
+def test_render_keeps_a_file_that_appears_while_rendering(tmp_path):
+    from ambience.core.mix import Layer, Mix
+    from ambience.render.offline import render_to_file
+    from ambience.render.segment import RenderError
+
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    out = tmp_path / "late.wav"
+
+    def someone_else_writes(done: float) -> None:
+        if not out.exists():
+            out.write_bytes(b"theirs")
+
+    with pytest.raises(RenderError, match="appeared while rendering"):
+        render_to_file(Mix(1.0, (Layer("pink", 0.5),)), out, 1.0, workers=1, force=False,
+                       progress=someone_else_writes)
+    assert out.read_bytes() == b"theirs"
+    assert [p.name for p in tmp_path.iterdir()] == ["late.wav"]
+
+
+def test_render_refuses_a_missing_folder_instead_of_creating_it(tmp_path):
+    out = tmp_path / "no-such-folder" / "x.wav"
+    done = run("--layer", "pink=0.5", "--duration", "2s", "--output", str(out))
+    assert done.returncode == 2 and "does not exist" in done.stderr
+    assert not out.parent.exists()
+
+
+@pytest.mark.parametrize("rate", ["1000", "8000", "384000", "48001", "fast"])
+def test_render_refuses_a_rate_no_sound_card_uses(tmp_path, rate):
+    out = tmp_path / "x.wav"
+    done = run("--layer", "pink=0.5", "--duration", "2s", "--rate", rate, "--output", str(out))
+    assert done.returncode == 2
+    assert "22050, 32000, 44100, 48000, 88200, 96000, 176400, 192000" in done.stderr
+    assert "Traceback" not in done.stderr and not out.exists()
+
+
+def test_render_at_the_lowest_and_highest_rates_keeps_the_level(tmp_path):
+    import soundfile
+
+    levels = {}
+    for rate in ("22050", "48k", "192000"):
+        out = tmp_path / f"pink-{rate}.wav"
+        done = run("--layer", "pink=0.5", "--duration", "4s", "--seed", "2", "--rate", rate,
+                   "--output", str(out))
+        assert done.returncode == 0, done.stderr
+        audio, got = soundfile.read(out)
+        assert got == (48000 if rate == "48k" else int(rate))
+        levels[rate] = second_db(audio, got)[3]  # after the 3 s fade-in
+    # at 1000 Hz the noise came out 27 dB too loud; pink noise is flat at every real rate
+    assert abs(levels["22050"] - levels["48k"]) < 1.5
+    assert abs(levels["192000"] - levels["48k"]) < 1.5
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--audio", "null"], "--audio does not apply to `ambience render` (a render writes a "
+                              "file and uses no sound card)"),
+        (["--device", "pulse"], "--device does not apply to `ambience render`"),
+        (["--then", "stop"], "--then does not apply to `ambience render`; it is an option of "
+                             "`ambience play`"),
+        (["--volume", "3"], "unknown option --volume for `ambience render`"),
+    ],
+    ids=["audio", "device", "then", "unknown"],
+)
+def test_options_render_does_not_take_are_refused(tmp_path, args, message):
+    out = tmp_path / "x.wav"
+    done = run("--layer", "pink=0.5", "--duration", "2s", *args, "--output", str(out))
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr and not out.exists()
+    # given before the command, where the mixer takes them, they are refused just the same
+    if args[0] in ("--audio", "--device"):
+        done = subprocess.run([AMBIENCE, *args, "render", "--layer", "pink=0.5", "--duration",
+                               "2s", "--output", str(out)], capture_output=True, text=True,
+                              timeout=60)
+        assert done.returncode == 2 and message in done.stderr and not out.exists()
+
+
+def start_long_render(out: Path, *more: str) -> subprocess.Popen:
     return subprocess.Popen(
         [AMBIENCE, "render", "--layer", "pink=0.5", "--duration", "3h", "--timer", "3h",
-         "--output", str(out)],
+         "--output", str(out), *more],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 
@@ -146,7 +243,7 @@ def test_interrupted_render_keeps_an_existing_file_untouched(tmp_path):
     folder.mkdir()
     out = folder / "sleep.wav"
     out.write_bytes(b"an older render")
-    proc = start_long_render(out)
+    proc = start_long_render(out, "--force")
     wait_for_temp_file(folder)
     proc.send_signal(signal.SIGINT)
     proc.communicate(timeout=15)

@@ -32,9 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
     run = getattr(args, "run", None)
     try:
+        common.refuse_inapplicable(parser, args, extras)
         if run is None:
             return common.open_mixer(args)
         return int(run(args) or 0)

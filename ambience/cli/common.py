@@ -7,6 +7,10 @@ import argparse
 from ambience.core.durations import DurationError, parse_duration
 
 AUDIO_CHOICES = ("auto", "jack", "null")
+#: sample rates sound cards run at (ALSA's standard rates from 22.05 kHz up): a file at
+#: another rate would play on nothing without resampling, and the synthesized sounds are
+#: tuned for these (at 1 kHz their filters run away: the noise came out 27 dB too loud)
+RATES = (22050, 32000, 44100, 48000, 88200, 96000, 176400, 192000)
 
 
 class CliError(Exception):
@@ -19,8 +23,11 @@ class CliError(Exception):
 
 def error(message: str) -> None:
     from rich.console import Console
+    from rich.markup import escape
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]ambience:[/] {message}")
+    # escaped: messages quote TOML (`[timer]`, `[[layers]]`), which is not rich markup
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"[bold red]ambience:[/] {escape(message)}")
 
 
 def add_audio_options(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +40,58 @@ def add_audio_options(parser: argparse.ArgumentParser) -> None:
         "--device", default=argparse.SUPPRESS,
         help="output device by name or index (`ambience devices` lists them)",
     )
+
+
+#: the commands that play sound, hence take --audio and --device (None: the mixer)
+AUDIO_COMMANDS = (None, "play")
+
+
+def refuse_inapplicable(parser: argparse.ArgumentParser, args: argparse.Namespace,
+                        extras: list[str]) -> None:
+    """An option the command does not take is refused with a clear CliError, never ignored:
+    `ambience --audio null render ...` would otherwise render as if it had not been said."""
+    command = getattr(args, "command", None)
+    if command and getattr(args, f"{command}_command", None):  # `preset show`
+        command = f"{command} {getattr(args, f'{command}_command')}"
+    where = f"`ambience {command}`" if command else "the mixer"
+    if command not in AUDIO_COMMANDS:  # theirs would win: this one is never ignored
+        given = [o for o in ("audio", "device") if hasattr(args, o)]
+        if given:
+            raise CliError(_not_here(f"--{given[0]}", command, ["the mixer", "`ambience play`"]))
+    help_hint = f"`ambience {command + ' ' if command else ''}--help` lists what it takes"
+    for arg in extras:
+        if not arg.startswith("-") or arg == "-":
+            raise CliError(f"unexpected argument {arg!r} for {where}; {help_hint}")
+        option = arg.split("=", 1)[0]
+        owners = _commands_with(parser, option)
+        if owners:
+            raise CliError(_not_here(option, command, owners))
+        raise CliError(f"unknown option {option} for {where}; {help_hint}")
+
+
+def _not_here(option: str, command: str | None, owners: list[str]) -> str:
+    what = f"`ambience {command}`" if command else "the mixer"
+    why = ""
+    if command == "render" and option in ("--audio", "--device"):
+        why = " (a render writes a file and uses no sound card)"
+    listed = owners[0] if len(owners) == 1 else ", ".join(owners[:-1]) + " and " + owners[-1]
+    return f"{option} does not apply to {what}{why}; it is an option of {listed}: leave it out"
+
+
+def _commands_with(parser: argparse.ArgumentParser, option: str, prefix: str = "") -> list[str]:
+    """Where `option` is accepted: "the mixer" (top level) and `ambience COMMAND`s."""
+    found = []
+    if option in parser._option_string_actions and not prefix:
+        found.append("the mixer")
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                full = f"{prefix}{name}"
+                if option in sub._option_string_actions:
+                    found.append(f"`ambience {full}`")
+                found += [f for f in _commands_with(sub, option, full + " ")
+                          if f != "the mixer"]
+    return list(dict.fromkeys(found))
 
 
 def audio_of(args: argparse.Namespace) -> tuple[str, str | None]:
@@ -65,6 +124,21 @@ def level_arg(text: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(f"expected a level between 0 and 1, got {text!r}")
     return value
+
+
+def rate_arg(text: str) -> int:
+    """A sample rate from RATES (`48000`, or `48k` / `44.1k`)."""
+    shown = ", ".join(str(r) for r in RATES)
+    t = text.strip().lower()
+    try:
+        value = float(t[:-1]) * 1000 if t.endswith("k") else float(t)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a sample rate; use one of {shown} (Hz)") from None
+    if value not in RATES:
+        raise argparse.ArgumentTypeError(
+            f"{text} Hz is not a rate sound cards use; use one of {shown} (Hz)")
+    return int(value)
 
 
 def duration_arg(text: str) -> float:

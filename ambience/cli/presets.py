@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from ambience.cli.common import CliError
 
@@ -233,6 +234,19 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_export_path(path: Path, force: bool) -> None:
+    """As `render` checks its output: the extension says what the file holds, and a missing
+    folder is a typo to report, not a folder to create."""
+    if path.suffix.lower() != ".toml":
+        raise CliError(f"{path}: a preset is a TOML text file; name it with .toml "
+                       f"(e.g. {path.with_suffix('.toml').name}), or use - for standard output")
+    if not path.parent.is_dir():
+        raise CliError(f"{path}: the folder {path.parent} does not exist; create it first "
+                       "or pick another --output")
+    if not force and (path.exists() or path.is_symlink()):
+        raise CliError(f"{path} already exists; add --force to replace it")
+
+
 def run_export(args: argparse.Namespace) -> int:
     from rich.markup import escape
 
@@ -242,6 +256,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(dumps_preset(preset))
         return 0
+    _check_export_path(Path(args.output), args.force)
     try:
         path = save_preset(preset, args.output, force=args.force)
     except PresetExists as exc:

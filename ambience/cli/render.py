@@ -39,9 +39,12 @@ def add_parser(sub) -> None:
     p.add_argument("--duration", "-d", type=common.duration_arg, default=None,
                    help="length, e.g. 30s, 45m, 1h30m (default: the timer's length)")
     p.add_argument("--output", "-o", required=True, help="the file to write (.wav, .flac, .ogg)")
+    p.add_argument("--force", action="store_true", help="replace OUTPUT if it exists")
     add_timer_options(p)
     p.add_argument("--seed", type=int, default=None, help="make the render reproducible")
-    p.add_argument("--rate", type=int, default=48000, help="sample rate (default 48000)")
+    p.add_argument("--rate", type=common.rate_arg, default=48000, metavar="HZ",
+                   help="sample rate: " + ", ".join(str(r) for r in common.RATES)
+                   + " (default 48000)")
     p.set_defaults(run=run)
 
 
@@ -73,13 +76,15 @@ def run(args: argparse.Namespace) -> int:
         if request.timer is None:
             raise common.CliError("how long? add --duration (e.g. --duration 45m) or --timer")
         seconds = request.timer.duration
-    if not 1000 <= args.rate <= 384000:
-        raise common.CliError(f"--rate {args.rate}: use a sample rate such as 44100 or 48000")
     envelope = envelope_for(request.timer)
-    from ambience.render.offline import render_to_file
+    from ambience.render.offline import check_output, render_to_file
     from ambience.render.segment import RenderError
 
     output = Path(args.output)
+    try:  # before an hour of rendering, not after
+        check_output(output, force=args.force)
+    except RenderError as exc:
+        raise common.CliError(str(exc)) from None
     stop = threading.Event()
 
     def on_signal(signum, frame):
@@ -102,7 +107,8 @@ def run(args: argparse.Namespace) -> int:
             if bar is not None:
                 bar.start()
             render_to_file(request.mix, output, seconds, catalog=request.catalog,
-                           seed=args.seed, rate=args.rate, envelope=envelope, progress=progress)
+                           seed=args.seed, rate=args.rate, envelope=envelope, progress=progress,
+                           force=args.force)
         finally:
             if bar is not None:
                 bar.stop()

@@ -36,19 +36,19 @@ def render_to_file(
     progress: Callable[[float], None] | None = None,
     fade_in: float = 3.0,
     workers: int | None = None,
+    force: bool = True,
 ) -> Path:
     """Render `seconds` of `mix` into `output`; `envelope` (seconds, gain) shapes the master
     (the sleep timer's fade); `progress(seconds_done)` is called after every block.
-    `workers` processes share the work (default: one per core, for renders long enough)."""
+    `workers` processes share the work (default: one per core, for renders long enough).
+    Without `force` an existing `output` is never replaced (RenderError), even one that
+    appears while rendering."""
     import soundfile
 
     output = Path(output)
-    fmt = FORMATS.get(output.suffix.lower())
-    if fmt is None:
-        raise RenderError(f"{output}: unknown extension {output.suffix!r}; use .wav, .flac or .ogg")
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise RenderError(f"{output}: the folder {folder} does not exist")
+    check_output(output, force)
+    fmt = FORMATS[output.suffix.lower()]
+    folder = output.parent
     plan = master_plan(envelope, fade_in)
     total = int(round(seconds * rate))
     count = workers if workers is not None else default_workers(seconds)
@@ -66,12 +66,44 @@ def render_to_file(
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a render is an ordinary file
-        os.replace(tmp, output)
+        if force:
+            os.replace(tmp, output)
+        else:
+            _link_new(tmp, output)
         tmp = None
     finally:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
     return output
+
+
+def check_output(output: Path, force: bool = True) -> None:
+    """RenderError unless `output` can be written: a known extension, an existing folder (a
+    mistyped folder is not created), and no file there already unless `force`."""
+    output = Path(output)
+    if output.suffix.lower() not in FORMATS:
+        raise RenderError(f"{output}: unknown extension {output.suffix!r}; use .wav, .flac or .ogg")
+    folder = output.parent
+    if not folder.is_dir():
+        raise RenderError(f"{output}: the folder {folder} does not exist; create it first "
+                          "or pick another --output")
+    if not force and (output.exists() or output.is_symlink()):
+        raise RenderError(f"{output} already exists; add --force to replace it")
+
+
+def _link_new(tmp: str, output: Path) -> None:
+    """Give the finished file its name only if nothing took the name meanwhile."""
+    try:
+        os.link(tmp, output)
+    except FileExistsError:
+        raise RenderError(f"{output} appeared while rendering; kept it (add --force to "
+                          "replace it)") from None
+    except OSError:  # a file system without hard links: check, then rename
+        if output.exists():
+            raise RenderError(f"{output} already exists; add --force to replace it") from None
+        os.replace(tmp, output)
+        return
+    os.unlink(tmp)
 
 
 def default_workers(seconds: float) -> int:
