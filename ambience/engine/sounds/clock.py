@@ -1,17 +1,18 @@
-"""A clock on the shelf: a soft tick-tock, one tick a second, no two ticks alike.
+"""A clock on the shelf: a dry tick-tock, one tick a second, no two ticks alike.
 
-A tick is the escapement striking: two or three tiny impacts a few milliseconds apart that
-ring the clock's works and case (a few narrow, damped resonances). Here a short table of
-noise bursts (one of several drawn at build time, all of the same energy) excites three
-narrow band-pass resonators; two early reflections (a little stereo) and a small room's
-soft tail carry most of the sound, as from a clock across the room: the tail spreads the
-tick's energy, so it is full at a soft peak level. The "tock" is lower than the "tick", and
-the beat is slightly uneven, as in real clocks.
+A tick is the escapement at work: unlocking, impulse and drop, two or three tiny metal
+impacts 20-35 ms apart, each a sharp broadband click that rings the movement and the case
+for a few milliseconds (low-Q modes from about 400 Hz to 8 kHz), so the tick is 30 dB down
+within about 40 ms of its peak: a tick, not a bell. Measured on a recorded clock (issue 12):
+clicks within 0-10 dB of each other, a spectrum highest at 1-4 kHz and about 15 dB down at
+250-500 Hz, the tick 30 dB down 22-67 ms after its peak. The "tock" is the same case struck
+a little lower, and the beat is slightly uneven, as in real clocks. Under it all, the quiet
+room the clock stands in.
 
-The rhythm is steady by nature, so instead of never repeating, every tick is varied: its
-strike pattern and length, level, and the tuning of each resonance are drawn again for
-each tick (by a `TrigFunc` callback from the layer's seeded generator), halfway between two
-ticks, long after the resonators have stopped ringing, so no change can click.
+The rhythm is steady by nature, so instead of never repeating every tick is varied: its
+strike pattern (drawn among several made at build time), level and the tuning of each mode
+are drawn again for each tick by a `TrigFunc` callback from the layer's seeded generator,
+halfway between two ticks, long after the modes have stopped ringing, so nothing clicks.
 """
 
 from __future__ import annotations
@@ -19,89 +20,103 @@ from __future__ import annotations
 import math
 
 from ambience.engine.source import Source, pyo
+from ambience.engine.sounds._floor import floor
 
 #: calibrates the layer to about -23 LUFS at slider 1.0
-CLOCK_GAIN = 13.1
+CLOCK_GAIN = 4.15
 
 #: seconds per tick, and how uneven the tick-tock is (fraction of a second)
 PERIOD = 1.0
 BEAT_ERROR = 0.012
-#: resonances of the tick (Hz, Q, gain); the tock is the same case struck lower
-RESONANCES = ((2100.0, 60.0, 1.0), (3300.0, 70.0, 0.6), (4700.0, 55.0, 0.35))
-TOCK = 0.86
-#: how much a tick varies: resonance detune (fraction), level (dB), length (fraction)
-DETUNE = 0.025
+#: modes of the movement and case (Hz, Q, gain): low Q, so each rings a few ms only
+MODES = ((520.0, 3.0, 1.4), (980.0, 10.0, 1.0), (1750.0, 22.0, 0.7), (2900.0, 32.0, 0.8),
+         (5200.0, 20.0, 0.7))
+#: how much of the bare click is heard besides the modes
+CLICK = 0.1
+TOCK = 0.9
+#: input scale of the tanh that rounds off the tip of each click
+SOFT = 12
+#: how much a tick varies: mode detune (fraction), level (dB)
+DETUNE = 0.03
 LEVEL_DB = 1.0
-STRETCH = 0.15
-#: the room's tail: size, damping, level
-ROOM = (0.55, 0.75, 4.0)
-#: strike patterns to draw from
-PATTERNS = 8
+#: strike patterns to draw from, and their length (s)
+PATTERNS = 16
+STRIKE = 0.05
+#: the strikes' common energy (sets how hard the tanh rounds them off)
+STRENGTH = 0.6
+#: the room's floor (RMS)
+ROOM_TONE = 0.0006
 
 
-def _pattern(rng, size: int = 4096) -> list[float]:
-    """One strike over 40 ms: a burst of noise (the impact's rattle) that fades in over
-    0.8 ms and dies away in a few ms, then one to three smaller ones a few ms later.
-    Noise rather than a single impulse spreads the strike's energy over time, so the tick
-    is full at a soft peak level."""
-    ms = size / 40.0  # table points per millisecond
-    env = [0.0] * size
-    bursts = [(0.3, 1.0, rng.uniform(1.2, 2.2))]
-    bursts += [(rng.uniform(2.5, 18.0), rng.uniform(0.2, 0.55), rng.uniform(0.6, 1.5))
-               for _ in range(rng.randint(1, 3))]
-    for start, amp, decay in bursts:
-        first = int(start * ms)
-        for i in range(first, size):
-            t = (i - first) / ms
-            rise = min(1.0, t / 0.8)
-            env[i] += amp * (0.5 - 0.5 * math.cos(math.pi * rise)) * math.exp(-t / decay)
-    # the end must be silent: fade the last 2 ms to zero
-    tail = int(2 * ms)
-    for k in range(tail):
-        env[size - 1 - k] *= k / tail
-    out = [e * rng.gauss(0.0, 1.0) for e in env]
-    # same energy in every pattern, so every tick rings the case about as loud
+def _pattern(rng, size: int) -> list[float]:
+    """One strike: a loud click at the start, then one or two softer ones (-2 to -12 dB)
+    so that the last comes 20-35 ms after the first; each click a 0.15-0.5 ms burst of
+    noise with a quick fall, and now and then a faint bounce 1-2 ms after it."""
+    ms = size / (STRIKE * 1000.0)
+    last = rng.uniform(20.0, 33.0)
+    clicks = [(0.2, 1.0)]
+    if rng.random() < 0.6:
+        clicks.append((rng.uniform(8.0, last - 7.0), 10 ** (-rng.uniform(1.0, 6.0) / 20)))
+    clicks.append((last, 10 ** (-rng.uniform(2.0, 8.0) / 20)))
+    out = [0.0] * size
+    for start, amp in clicks:
+        width = rng.uniform(0.15, 0.5)
+        parts = [(start, amp, width)]
+        if rng.random() < 0.5:
+            parts.append((start + rng.uniform(1.0, 2.0), amp * 0.25, width * 0.7))
+        for at, a, w in parts:
+            first = int(at * ms)
+            for i in range(first, min(size, first + int(4 * w * ms) + 1)):
+                t = (i - first) / ms
+                out[i] += a * math.exp(-t / (w / 2)) * rng.gauss(0.0, 1.0)
+    # the same energy in every strike, so every tick is about as loud
     energy = math.sqrt(sum(v * v for v in out) / ms) or 1.0
-    return [v / energy for v in out]
+    return [STRENGTH * v / energy for v in out]
 
 
 class Clock(Source):
     def build(self):
-        self._patterns = [pyo.DataTable(size=4096, init=_pattern(self.rng))
+        rate = float(self.options.get("sr", 48000))
+        size = int(STRIKE * rate)
+        self._patterns = [pyo.DataTable(size=size, init=_pattern(self.rng, size))
                           for _ in range(PATTERNS)]
+        self._pattern = 0
         self._ticks = 0
         self.metro = self.own(pyo.Metro(time=PERIOD))
-        self.strike = self.own(pyo.TrigEnv(self.metro, self._patterns[0], dur=0.04))
-        self.filters = [self.own(pyo.Biquad(self.strike, freq=f, q=q, type=2, mul=g))
-                        for f, q, g in RESONANCES]
-        case = self.own(pyo.Mix(self.filters, voices=1))
-        # halfway between ticks, draw the next tick (the resonators have rung out by then)
+        self.strike = self.own(pyo.TrigEnv(self.metro, self._patterns[0], dur=STRIKE))
+        # a band-pass passes a share of the click that shrinks with its Q: make up for it
+        self.modes = [self.own(pyo.Biquad(self.strike, freq=f, q=q, type=2,
+                                          mul=g * math.sqrt(q)))
+                      for f, q, g in MODES]
+        bare = self.own(pyo.Sig(self.strike, mul=CLICK))
+        struck = self.own(pyo.Mix(self.modes + [bare], voices=1, mul=SOFT))
+        # the first half-millisecond of a click would set the peak level: round it off
+        case = self.own(pyo.Tanh(struck, mul=1.0 / SOFT))
+        # halfway between ticks, draw the next tick (the modes have rung out long before)
         self.halfway = self.own(pyo.SDelay(self.metro, delay=0.45 * PERIOD, maxdelay=PERIOD))
         self.prepare = self.own(pyo.TrigFunc(self.halfway, self.quietly(self._next_tick)))
-        # a near side and a faint room reflection on each side
-        direct = self.own(pyo.Sig(case, mul=[0.4, 0.32]))
-        room = self.own(pyo.Delay(case, delay=[0.0173, 0.0229], feedback=0.25, maxdelay=0.03,
-                                  mul=[0.3, 0.4]))
-        # and the small room's soft tail, the same in both ears
-        tail = self.own(pyo.Freeverb(case, size=ROOM[0], damp=ROOM[1], bal=1.0, mul=ROOM[2]))
+        # a little to the left, in a room whose own quiet is the same in both ears
+        ticks = self.own(pyo.Sig(case, mul=[CLOCK_GAIN * 1.07, CLOCK_GAIN * 0.93]))
+        tone = floor(self, ROOM_TONE, high=3500.0, stereo=False)
         self._next_tick()
-        return self.own(pyo.Mix([direct, room, tail, tail], voices=2, mul=CLOCK_GAIN))
+        return self.own(pyo.Mix([ticks, tone], voices=2))
 
     def close(self) -> None:
         """Also drop the named objects: the callback refers back to the layer (a cycle)."""
         super().close()
-        self.metro = self.strike = self.filters = self.halfway = self.prepare = None
+        self.metro = self.strike = self.modes = self.halfway = self.prepare = None
 
     def _next_tick(self) -> None:
         rng = self.rng
         self._ticks += 1
         tock = self._ticks % 2 == 0
         tune = TOCK if tock else 1.0
-        for flt, (f, q, g) in zip(self.filters, RESONANCES):
-            flt.setFreq(f * tune * (1.0 + rng.uniform(-DETUNE, DETUNE)))
-            flt.setQ(q * rng.uniform(0.85, 1.15))
-        self.strike.setTable(rng.choice(self._patterns))
-        self.strike.setDur(0.04 * (1.0 + rng.uniform(-STRETCH, STRETCH)))
+        for mode, (f, q, g) in zip(self.modes, MODES):
+            mode.setFreq(f * tune * (1.0 + rng.uniform(-DETUNE, DETUNE)))
+            mode.setQ(q * rng.uniform(0.85, 1.15))
+        # never the same strike twice in a row
+        self._pattern = (self._pattern + rng.randrange(1, PATTERNS)) % PATTERNS
+        self.strike.setTable(self._patterns[self._pattern])
         level = 10 ** (rng.uniform(-LEVEL_DB, LEVEL_DB) / 20) * (0.85 if tock else 1.0)
         self.strike.setMul(level)
         self.metro.setTime(PERIOD + (BEAT_ERROR if tock else -BEAT_ERROR))
