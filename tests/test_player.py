@@ -236,12 +236,13 @@ def test_envelope_is_reanchored_to_the_deadline_when_the_audio_clock_lags(monkey
     """A sound card's clock drifts from the system's: the player re-issues the plan from the
     current level, so silence still comes on the (monotonic) deadline. Simulated here by a
     system clock that jumps 1 s ahead of the audio."""
+    from ambience import session
     from ambience.cli import player
     from ambience.engine import Engine
     from ambience.core.mix import Mix
     from ambience.core.timer import SleepTimer
 
-    monkeypatch.setattr(player, "RESYNC", 0.3)
+    monkeypatch.setattr(session, "RESYNC", 0.3)
     t0 = time.monotonic()
 
     def clock():  # one second ahead of the audio after the first second

@@ -62,15 +62,10 @@ class Request:
 
 def load_preset(name: str):
     """The preset called `name` (or stored in the file `name`), or a one-line CliError."""
+    from ambience.library.presets import find_preset
+
     try:
-        from ambience.library import presets as preset_store
-    except ImportError:
-        raise common.CliError(
-            f"cannot open preset {name!r}: presets are not available in this version yet; "
-            "give the layers with --layer SOUND=LEVEL"
-        ) from None
-    try:
-        return preset_store.find_preset(name)
+        return find_preset(name)
     except (LookupError, ValueError, OSError) as exc:  # not found, broken file, unreadable
         raise common.CliError(str(exc).strip("'\"")) from None
 
@@ -160,12 +155,9 @@ def request_from_args(args: argparse.Namespace, then_default: str = "quit",
 
 
 def _missing_text(missing) -> str:
-    try:
-        from ambience.library.preset import missing_message
+    from ambience.library.preset import missing_message
 
-        return missing_message(missing)
-    except ImportError:
-        return "not playing unknown sounds: " + ", ".join(str(m) for m in missing)
+    return missing_message(missing)
 
 
 def run(args: argparse.Namespace) -> int:

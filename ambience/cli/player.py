@@ -1,9 +1,8 @@
 """The headless player: plays a mix until Ctrl-C or the sleep timer's end, with one status line.
 
-Kept out of the CLI module so the loop can be driven by any engine. It never touches pyo: it
-talks to the engine's public surface (apply, set_master_envelope, fade_master, close). The
-timer's deadline runs on the monotonic clock; its fade is handed to the engine once, as an
-exact envelope, so nothing here steps the level from Python.
+A thin front end over the session core (`ambience.session`), which owns the timer, its fade
+and its end; this turns signals into calls and the session's state into a status line. It
+never touches pyo: it sees the engine only as `Playback`.
 
 Ctrl-C or SIGTERM fades out over about a second and returns 0; a second one returns at once.
 On a terminal the status is a rich live line; otherwise plain lines, one per change.
@@ -18,16 +17,12 @@ from collections.abc import Callable
 
 from ambience.core.durations import format_clock, format_duration
 from ambience.core.mix import Mix
-from ambience.core.timer import RESTORE, SleepTimer
+from ambience.core.playback import DirectPort, Playback
+from ambience.core.timer import SleepTimer
+from ambience.session import Session
 
 #: the fade when the user stops playback (Ctrl-C, SIGTERM)
 STOP_FADE = 1.0
-#: how often the loop wakes to refresh the status and check the deadline
-POLL = 0.2
-#: how often the envelope is re-anchored to the monotonic deadline: a sound card's clock
-#: drifts from the system's by up to ~100 ppm (0.4 s an hour); re-issuing the plan from the
-#: current level keeps the silence on the deadline (a no-op while the level holds)
-RESYNC = 30.0
 
 
 class Interrupts:
@@ -129,7 +124,7 @@ class Status:
 
 
 def play(
-    engine,
+    engine: Playback,
     mix: Mix,
     *,
     timer: SleepTimer | None = None,
@@ -138,12 +133,15 @@ def play(
     clock: Callable[[], float] = time.monotonic,
     interrupts: Interrupts | None = None,
 ) -> int:
-    """Play `mix` on `engine` until stopped; returns the exit status (0). Closes the engine."""
+    """Play `mix` on `engine` until stopped; returns the exit status (0). Closes the engine.
+    What happens over the night is the session's (`ambience.session`); this shows it."""
     from rich.console import Console
 
     console = console or Console(highlight=False)
     live_mode = console.is_terminal
     interrupts = interrupts or Interrupts().install()
+    session = Session(DirectPort(engine), mix, clock=clock)
+    session.timer = timer
     status = Status(label, timer)
     said: set[str] = set()
 
@@ -156,16 +154,9 @@ def play(
         console.file.flush()
 
     live = None
-    silent = False
     final = "stopped"
-    synced = 0.0
     try:
-        engine.apply(mix)
-        if timer is not None:
-            now = clock()
-            timer.restart(now)  # the countdown starts when the sound does
-            engine.set_master_envelope(timer.envelope_points(now, engine.master_envelope_value()))
-            synced = now
+        session.begin()  # the countdown starts when the sound does
         say("start", f"playing {label}: {describe_mix(mix)}; output: {engine.device}; "
                      f"{describe_timer(timer)}; Ctrl-C to stop")
         if live_mode:
@@ -175,35 +166,25 @@ def play(
                         transient=False, redirect_stdout=False, redirect_stderr=False)
             live.start()
         while not interrupts.stop.is_set():
-            now = clock()
-            if timer is not None and not silent:
-                if now - synced >= RESYNC and timer.remaining(now) > RESTORE + 1.0:
-                    engine.set_master_envelope(
-                        timer.envelope_points(now, engine.master_envelope_value()))
-                    synced = now
-                if timer.fading(now):
-                    say("fade", f"fading out: {format_duration(timer.remaining(now))} to silence")
-                if timer.expired(now):
-                    if timer.then == "quit":
-                        say("end", "timer ended: quitting")
-                        final = "timer ended"
-                        return 0
-                    # stay open, silent; stopped layers cost no CPU
-                    engine.apply(Mix(master=mix.master), ramp=0.05)
-                    silent = True
+            for event in session.tick():
+                if event.kind == "fading" and timer is not None:
+                    say("fade", f"fading out: {format_duration(timer.remaining(clock()))} to silence")
+                elif event.kind == "ended" and event.then == "quit":
+                    say("end", "timer ended: quitting")
+                    final = "timer ended"
+                    interrupts.abort.wait(event.quiet_in)
+                    return 0
+                elif event.kind == "ended":
                     say("end", "timer ended: silent, layers stopped; Ctrl-C to quit")
             if live is not None:
-                live.update(status.line(now, silent=silent))
-            wait = POLL
-            if timer is not None and not silent:
-                wait = min(POLL, max(0.005, timer.deadline - now))
-            interrupts.stop.wait(wait)
+                live.update(status.line(clock(), silent=session.ended))
+            interrupts.stop.wait(session.next_check())
         # a calm stop: fade out, unless a second interrupt comes or nothing sounds
-        if not silent and not interrupts.abort.is_set():
+        if not session.silent and not interrupts.abort.is_set():
             say("stop", f"stopping: fading out over {STOP_FADE:g}s")
             if live is not None:
                 live.update(status.line(clock(), stopping=True))
-            engine.fade_master(0.0, STOP_FADE, curve="db")
+            session.fade_out(STOP_FADE)
             interrupts.abort.wait(STOP_FADE + 0.1)
         return 0
     finally:

@@ -53,11 +53,9 @@ def envelope_for(timer_settings) -> list[tuple[float, float]] | None:
     engine's start-up fade-in, then holding, then the perceptual fade to silence)."""
     if timer_settings is None:
         return None
-    from ambience.core.timer import SleepTimer
+    from ambience.session import timer_plan
 
-    timer = SleepTimer(timer_settings.duration, timer_settings.fade, "quit", start=0.0,
-                       clock=lambda: 0.0)
-    return timer.envelope_points(0.0, 0.0)
+    return timer_plan(timer_settings.duration, timer_settings.fade)
 
 
 def run(args: argparse.Namespace) -> int:

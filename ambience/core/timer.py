@@ -226,9 +226,9 @@ class SleepTimer:
 
 
 def _rise_curve(start: float, end: float) -> str:
-    """From true silence, the engine's own start-up fade-in curve (steady loudness) when
-    `fades` has it; otherwise linear in dB, like every other level change here."""
-    if start == 0.0 and end > 0.0 and "loudness" in getattr(fades, "CURVES", {}):
+    """From true silence, the engine's own start-up fade-in curve (steady loudness);
+    otherwise linear in dB, like every other level change here."""
+    if start == 0.0 and end > 0.0:
         return "loudness"
     return "db"
 

@@ -16,7 +16,6 @@ import threading
 import time as _time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,6 +34,7 @@ from ambience.engine.source import Source, pyo
 from ambience.engine.master import MasterChain
 from ambience.engine.sounds import SYNTHS
 from ambience.core.mix import Mix
+from ambience.core.playback import Levels, PlaybackError
 
 #: ramp for a slider move (reaches 90 % in 45 ms, well inside one 60 ms budget)
 SLIDER_RAMP = 0.05
@@ -46,16 +46,9 @@ START_FADE = 3.0
 STOP_MARGIN = 0.1
 
 
-class EngineError(Exception):
-    """A request the engine cannot carry out (unknown sound, broken file)."""
-
-
-@dataclass
-class Levels:
-    """Levels for meters: linear amplitude (smoothed), per layer and for the master output."""
-
-    master: tuple[float, float] = (0.0, 0.0)
-    layers: dict[str, tuple[float, float]] = field(default_factory=dict)
+class EngineError(PlaybackError):
+    """A request the engine cannot carry out (unknown sound, broken file); `problems` names
+    the sounds, one reason each."""
 
 
 class _Slot:
@@ -186,10 +179,10 @@ class Engine:
         whole new mix crossfades from the old one.
 
         A layer that cannot be built (unknown sound, broken file) does not stop the others:
-        they all move, then one `EngineError` names every failure. A sound that failed is
+        they all move, then one `EngineError` names every failure, per sound id. A sound that failed is
         not tried again at each later slider move (see `problems`).
         """
-        failures = []
+        failures: dict[str, str] = {}
         with self._lock:
             if self._closed:
                 return
@@ -214,11 +207,11 @@ class Engine:
                     self._move(sound, target, t, now)
                 except EngineError as exc:
                     self.problems[sound] = str(exc)
-                    failures.append(str(exc))
+                    failures[sound] = str(exc)
             self.master.set_gain(mix.master_gain, SLIDER_RAMP if ramp is None else ramp)
             self._mix = mix
         if failures:
-            raise EngineError("; ".join(failures))
+            raise EngineError(failures)
 
     def _move(self, sound: str, target: float, ramp: float, now: float) -> None:
         slot = self._slots.get(sound)
@@ -267,6 +260,11 @@ class Engine:
         if cls is None:
             raise EngineError(f"sound `{info.id}` has no synthesizer in this version")
         return cls(sr=self.rate, **extra)
+
+    def playable_sounds(self) -> frozenset[str]:
+        """The synthesizers of this version and the catalog's audio files."""
+        files = {info.id for info in self.catalog if info.kind == "file"}
+        return frozenset(SYNTHS) | files
 
     def playing(self) -> list[str]:
         """Ids of the layers whose pyo objects are running (a silent layer is stopped)."""

@@ -1,9 +1,10 @@
 """The mixer application: `ambience` with no command.
 
-The interface owns one value, the mix (`self.mix`), and hands every change to the engine
-through the bridge. The engine boots in a thread worker, so the window draws at once, also
-when the audio device is slow or missing; with no sound the mixer still edits and saves.
-Clock and level source can be injected, so tests and snapshots are deterministic.
+A thin front end over the session core (`ambience.session`): the session owns the mix, pause
+and the sleep timer and drives the engine through the bridge; this turns keys and mouse into
+calls on it and shows its state. The engine boots in a thread worker, so the window draws at
+once, also when the audio device is slow or missing; with no sound the mixer still edits and
+saves. Clock and level source can be injected, so tests and snapshots are deterministic.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -19,8 +19,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Static
 
-from ambience.library.catalog import Catalog, load_catalog
 from ambience.core.mix import Layer, Mix
+from ambience.core.playback import Levels, Playback
+from ambience.core.timer import SleepTimer
+from ambience.library.catalog import Catalog, load_catalog
+from ambience.session import PAUSE_FADE, POLL, Session
 from ambience.tui import saving, startup
 from ambience.tui.commands import MixerCommands
 from ambience.tui.bridge import (
@@ -29,7 +32,7 @@ from ambience.tui.bridge import (
     EngineProblem,
     EngineReady,
     LevelFeed,
-    boot,
+    start_engine,
 )
 from ambience.tui.widgets.header import MixerHeader
 from ambience.tui.widgets.meter import MeterColumn
@@ -38,8 +41,6 @@ from ambience.tui.widgets.slider import Slider
 
 #: crossfade when a preset is opened
 OPEN_RAMP = 3.0
-#: pause / resume fade (linear, short)
-PAUSE_FADE = 0.4
 #: fade-out before quitting
 QUIT_FADE = 1.0
 #: `+`/`-` change a running timer by this much
@@ -92,10 +93,10 @@ class AmbienceApp(App[int]):
         audio: str = "auto",
         device: str | int | None = None,
         *,
-        engine_factory: Callable[[], Any] | None = None,
+        engine_factory: Callable[[], Playback] | None = None,
         catalog: Catalog | None = None,
         clock: Callable[[], float] = time.monotonic,
-        levels: Callable[[], Any] | None = None,
+        levels: Callable[[], Levels | None] | None = None,
         restore: bool = True,
     ) -> None:
         super().__init__()
@@ -106,8 +107,8 @@ class AmbienceApp(App[int]):
         self._factory = engine_factory or self._default_factory
         self.bridge = Bridge(on_problem=lambda text: self.post_message(EngineProblem(text)))
         self.feed = LevelFeed(levels or self.bridge.levels)
-        self.sleep = None  # a running SleepTimer
-        self.paused = False
+        self.session = Session(None, clock=clock)
+        self._footer_timerless = True
         self.active_only = False
         self.name_filter = ""
         self.no_sound_reason: str | None = None
@@ -115,11 +116,9 @@ class AmbienceApp(App[int]):
         self._gone = False
         self._handover = threading.Lock()
         self._pending_engine = None
-        self._expiry = None
         self._restore = restore
         self.preset = None  # the Preset the mix came from (kept for saving)
         self.saved_mix = Mix()
-        self.mix = Mix()
         self._load_start_mix()
         self.debouncer = saving.session_debouncer(self.preset, SESSION_INTERVAL, self.catalog)
 
@@ -172,6 +171,7 @@ class AmbienceApp(App[int]):
         header.dirty = self.mix != self.saved_mix
         header.countdown_source = self.countdown_text
         self.set_interval(1.0, self.debouncer.poll)
+        self.set_interval(POLL, self.check_timer)
         for warning in self._start_warnings:
             self.notify(warning, severity="warning", timeout=8)
         rows = self.sound_rows()
@@ -185,7 +185,7 @@ class AmbienceApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="engine")
     def boot_engine(self) -> None:
-        message = boot(self._factory)
+        message = start_engine(self._factory)
         if isinstance(message, EngineReady):
             # hand over under the lock: whoever comes second (this thread or on_unmount)
             # closes the engine, so it never outlives the window
@@ -205,11 +205,7 @@ class AmbienceApp(App[int]):
             return
         self.bridge.attach(engine, self.catalog.ids())
         self._mark_unplayable()
-        self.bridge.apply(self.mix)
-        if self.paused:
-            self.bridge.fade_master(0.0, PAUSE_FADE, "linear")
-        elif self.sleep is not None:
-            self._apply_timer_envelope()
+        self.session.attach(self.bridge)
         self.header.output = str(getattr(engine, "device", self.audio))
         self.refresh(repaint=True)  # booting may have muted fd 2 for a moment
 
@@ -235,8 +231,27 @@ class AmbienceApp(App[int]):
         return self.query_one(MixerHeader)
 
     @property
-    def engine(self):
+    def engine(self) -> Playback | None:
         return self.bridge.engine
+
+    @property
+    def mix(self) -> Mix:
+        """The mix being edited: the session's."""
+        return self.session.mix
+
+    @mix.setter
+    def mix(self, mix: Mix) -> None:
+        self.session.mix = mix
+
+    @property
+    def paused(self) -> bool:
+        """Paused, or stopped at the timer's end: silent until the user plays again."""
+        return self.session.silent
+
+    @property
+    def sleep(self) -> SleepTimer | None:
+        """The running sleep timer."""
+        return self.session.timer
 
     @property
     def preset_name(self) -> str:
@@ -283,8 +298,7 @@ class AmbienceApp(App[int]):
 
     def change_mix(self, mix: Mix, ramp: float | None = None) -> None:
         """The one place the mix changes: engine, rows, header, last session."""
-        self.mix = mix
-        self.bridge.apply(mix, ramp=ramp)
+        self.session.set_mix(mix, ramp=ramp)
         self._show_mix()
         self.debouncer.feed(mix)
 
@@ -361,15 +375,10 @@ class AmbienceApp(App[int]):
 
     # ------------------------------------------------------------------ pause
     def action_pause(self) -> None:
-        self.paused = not self.paused
-        self.header.paused = self.paused
-        if self.paused:
-            self.bridge.fade_master(0.0, PAUSE_FADE, "linear")
+        paused = self.session.toggle_pause()
+        self._show_timer()
+        if paused:
             self.notify("paused: space resumes", timeout=2)
-        elif self.sleep is not None:
-            self._apply_timer_envelope(PAUSE_FADE)
-        else:
-            self.bridge.fade_master(1.0, PAUSE_FADE, "linear")
 
     # ------------------------------------------------------------------ sleep timer
     def countdown_text(self) -> str:
@@ -397,92 +406,55 @@ class AmbienceApp(App[int]):
         self.notify(describe(request), timeout=3)
 
     def start_timer(self, duration: float, fade: float | None = None, then: str = "stop") -> None:
-        from ambience.core.timer import SleepTimer
-
-        self.sleep = SleepTimer(duration, fade, then, clock=self.clock)
-        if not self.paused:
-            self._apply_timer_envelope()
-        self._schedule_expiry()
-        self.header.countdown = self.countdown_text()
-        self.refresh_bindings()
+        self.session.start_timer(duration, fade, then)
+        self._show_timer()
 
     def cancel_timer(self) -> None:
-        timer, self.sleep = self.sleep, None
-        if self._expiry is not None:
-            self._expiry.stop()
-            self._expiry = None
-        if timer is not None and not self.paused:
-            timer.cancel()
-            now = self.clock()
-            self.bridge.call(lambda engine: engine.set_master_envelope(
-                timer.envelope_points(now, engine.master_envelope_value())))
-        self.header.countdown = ""
-        self.refresh_bindings()
+        self.session.cancel_timer()
+        self._show_timer()
 
     def action_timer_step(self, direction: int) -> None:
-        if self.sleep is None:
+        if not self.session.adjust_timer(direction * TIMER_STEP):
             self.notify("no sleep timer is running: t starts one", timeout=3)
             return
-        self.sleep.extend(direction * TIMER_STEP, self.clock())
-        if not self.paused:
-            self._apply_timer_envelope()
-        self._schedule_expiry()
-        self.header.countdown = self.countdown_text()
-        self.notify(f"sleep timer: {self.countdown_text()} left", timeout=2)
+        self.check_timer()  # shortened past its end: it ends now
+        if self.sleep is not None:
+            self.notify(f"sleep timer: {self.countdown_text()} left", timeout=2)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "timer_step" and self.sleep is None:
             return False  # hidden from the footer until a timer runs
         return True
 
-    def _apply_timer_envelope(self, lead: float = 0.0) -> None:
-        """Hand the timer's curve to the engine. With `lead`, first move linearly to where
-        the curve will be `lead` seconds from now (resume after a pause). Computed on the
-        bridge thread, from the envelope's value once the earlier requests are done."""
-        timer = self.sleep
-        if timer is None:
-            return
-        now = self.clock()
-
-        def apply(engine) -> None:
-            current = engine.master_envelope_value()
-            if lead <= 0.0:
-                engine.set_master_envelope(timer.envelope_points(now, current))
-                return
-            target = timer.gain_at(now + lead) if not timer.expired(now + lead) else 0.0
-            later = timer.envelope_points(now + lead, target)
-            engine.set_master_envelope([(0.0, current)] + [(t + lead, g) for t, g in later])
-
-        self.bridge.call(apply)
-
-    def _schedule_expiry(self) -> None:
-        if self._expiry is not None:
-            self._expiry.stop()
-        if self.sleep is not None:
-            delay = max(0.0, self.sleep.remaining(self.clock()))
-            self._expiry = self.set_timer(delay, self.check_timer)
-
     def check_timer(self) -> None:
-        """The timer's one-shot: act if the deadline has passed (by the injected clock),
-        otherwise wait for the rest."""
-        self._expiry = None
-        timer = self.sleep
-        if timer is None:
-            return
-        if not timer.expired(self.clock()):
-            self._schedule_expiry()
-            return
-        self.sleep = None
-        self.header.countdown = ""
-        self.refresh_bindings()
-        if timer.then == "quit":
-            self.notify("sleep timer ended: quitting", timeout=2)
-            self._finish_quit()
-            return
-        self.paused = True
-        self.header.paused = True
-        self.bridge.fade_master(0.0, 0.5, "db")  # already silent unless the fade was short
-        self.notify("sleep timer ended: stopped (space plays again)", timeout=5)
+        """Let time pass in the session (called every POLL seconds, and by tests with an
+        injected clock): re-anchor the fade, and carry out the timer's end."""
+        for event in self.session.tick():
+            if event.kind != "ended":
+                continue
+            if event.then == "quit":
+                self.notify("sleep timer ended: quitting", timeout=2)
+                if event.quiet_in > 0:
+                    self._quitting = True
+                    self.set_timer(event.quiet_in + 0.05, self._finish_quit)
+                else:
+                    self._finish_quit()
+            else:
+                self.notify("sleep timer ended: stopped (space plays again)", timeout=5)
+        self._show_timer()
+
+    def _show_timer(self) -> None:
+        """The header's view of pause and the timer."""
+        header = self.header
+        header.paused = self.session.silent
+        header.countdown = self.countdown_text()
+        state = self.session.timer_state(self.clock())
+        if hasattr(header, "fade_progress"):
+            fading = state is not None and state.phase == "fading"
+            header.fade_progress = state.fade_progress if fading else None
+        if (self.sleep is None) != self._footer_timerless:
+            self._footer_timerless = self.sleep is None
+            self.refresh_bindings()
 
     # ------------------------------------------------------------------ presets
     def action_save(self) -> None:
@@ -607,7 +579,7 @@ class AmbienceApp(App[int]):
             self._finish_quit()
             return
         self._quitting = True
-        self.bridge.fade_master(0.0, QUIT_FADE, "db")
+        self.session.fade_out(QUIT_FADE)
         self.notify("fading out…", timeout=QUIT_FADE)
         self.set_timer(QUIT_FADE + 0.05, self._finish_quit)
 

@@ -7,8 +7,9 @@ level snapshots the meters read. Starting a layer can hold the engine's lock for
 a second; the window never waits for it. With no engine (no audio device) every request is
 dropped: the mixer still edits and saves mixes.
 
-Sounds the engine cannot build yet (a catalog entry whose synthesizer is not written) are left
-out of what the engine is asked to play, but stay in the mix the user edits and saves.
+Sounds the engine cannot build (it says which: `playable_sounds()`, and per sound id when one
+fails) are left out of what the engine is asked to play, but stay in the mix the user edits
+and saves.
 """
 
 from __future__ import annotations
@@ -17,19 +18,19 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 from textual.message import Message
 
 from ambience.core.mix import Mix
+from ambience.core.playback import Levels, Playback, PlaybackError
 
-EngineFactory = Callable[[], Any]
+EngineFactory = Callable[[], Playback]
 
 
 class EngineReady(Message):
     """The engine booted and is playing (fading in)."""
 
-    def __init__(self, engine: Any) -> None:
+    def __init__(self, engine: Playback) -> None:
         super().__init__()
         self.engine = engine
 
@@ -50,7 +51,7 @@ class EngineProblem(Message):
         self.text = text
 
 
-def boot(factory: EngineFactory) -> Message:
+def start_engine(factory: EngineFactory) -> Message:
     """Run in a thread worker: build the engine, return the message to post."""
     try:
         from ambience.engine import AudioUnavailable
@@ -62,19 +63,6 @@ def boot(factory: EngineFactory) -> Message:
         return EngineFailed(str(exc))
     except Exception as exc:
         return EngineFailed(f"the audio engine failed to start ({exc})")
-
-
-def playable_ids(engine: Any) -> set[str] | None:
-    """Sound ids this engine can build, or None when it cannot tell."""
-    try:
-        from ambience.engine.sounds import SYNTHS
-    except Exception:
-        return None
-    ids = set(SYNTHS)
-    catalog = getattr(engine, "catalog", None)
-    if catalog is not None:
-        ids |= {info.id for info in catalog if getattr(info, "kind", "synth") == "file"}
-    return ids
 
 
 _STOP = object()
@@ -89,7 +77,7 @@ class Bridge:
     the sound. Consecutive slider moves are coalesced: only the newest mix is applied."""
 
     def __init__(self, on_problem: Callable[[str], None] | None = None) -> None:
-        self.engine: Any = None
+        self.engine: Playback | None = None
         self.unplayable: set[str] = set()
         self.problems: list[str] = []
         self._on_problem = on_problem or self.problems.append
@@ -104,10 +92,9 @@ class Bridge:
     def live(self) -> bool:
         return self.engine is not None
 
-    def attach(self, engine: Any, catalog_ids: list[str]) -> None:
-        known = playable_ids(engine)
-        if known is not None:
-            self.unplayable = {s for s in catalog_ids if s not in known}
+    def attach(self, engine: Playback, catalog_ids: list[str]) -> None:
+        known = engine.playable_sounds()
+        self.unplayable = {s for s in catalog_ids if s not in known}
         self.engine = engine
         self._thread = threading.Thread(target=self._run, name="ambience-bridge", daemon=True)
         self._thread.start()
@@ -129,11 +116,11 @@ class Bridge:
     def set_master_envelope(self, points) -> None:
         self._submit("call", lambda engine: engine.set_master_envelope(points))
 
-    def call(self, fn: Callable[[Any], None]) -> None:
+    def call(self, fn: Callable[[Playback], None]) -> None:
         """Run `fn(engine)` on the bridge thread, after everything asked before."""
         self._submit("call", fn)
 
-    def levels(self):
+    def levels(self) -> Levels | None:
         """The latest level snapshot, fetched by the bridge thread: the engine's lock can be
         held for a while by a layer being built, and the window must not wait for it."""
         return self._levels
@@ -192,18 +179,13 @@ class Bridge:
                 self._idle.notify_all()
 
     def _apply(self, mix: Mix, ramp: float | None) -> None:
-        from ambience.engine import EngineError
-
-        for _ in range(len(mix.layers) + 1):
-            try:
-                self.engine.apply(self.playable(mix), ramp=ramp)
-                return
-            except EngineError as exc:
-                bad = _sound_in(str(exc), mix)
-                self._on_problem(str(exc))
-                if bad is None or bad in self.unplayable:
-                    return
-                self.unplayable.add(bad)
+        """Apply `mix`; a sound that fails is reported once and left out from then on (the
+        engine has moved every other layer already)."""
+        try:
+            self.engine.apply(self.playable(mix), ramp=ramp)
+        except PlaybackError as exc:
+            self._on_problem(str(exc))
+            self.unplayable.update(exc.problems)
 
     def playable(self, mix: Mix) -> Mix:
         if not self.unplayable:
@@ -222,18 +204,11 @@ class Bridge:
         engine.close()
 
 
-def _sound_in(message: str, mix: Mix) -> str | None:
-    for layer in mix.layers:
-        if f"`{layer.sound}`" in message or f"'{layer.sound}'" in message:
-            return layer.sound
-    return None
-
-
 class LevelFeed:
     """One levels snapshot shared by all meters: fetched at most every `max_age` seconds, so
     a dozen meters polling at 10 Hz cost one engine call per tick."""
 
-    def __init__(self, source: Callable[[], Any], max_age: float = 0.05) -> None:
+    def __init__(self, source: Callable[[], Levels | None], max_age: float = 0.05) -> None:
         self._source = source
         self._max_age = max_age
         self._at = -1.0
