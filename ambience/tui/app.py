@@ -109,6 +109,7 @@ class AmbienceApp(App[int]):
         self.feed = LevelFeed(levels or self.bridge.levels)
         self.session = Session(None, clock=clock)
         self._footer_timerless = True
+        self._header: MixerHeader | None = None
         self.active_only = False
         self.name_filter = ""
         self.no_sound_reason: str | None = None
@@ -228,7 +229,11 @@ class AmbienceApp(App[int]):
     # ------------------------------------------------------------------ lookups
     @property
     def header(self) -> MixerHeader:
-        return self.query_one(MixerHeader)
+        """The header, found once: a modal screen on top or the window closing must not
+        hide it from the timer's tick."""
+        if self._header is None:
+            self._header = self.query_one(MixerHeader)
+        return self._header
 
     @property
     def engine(self) -> Playback | None:
