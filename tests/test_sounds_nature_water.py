@@ -71,15 +71,17 @@ def level_events(total_db: np.ndarray, window: float, rise_db: float, min_gap: f
 
 
 # ---------------------------------------------------------------------------------- rain
-def test_rain_has_individual_drops_of_varied_level_and_position():
+def test_rain_has_individual_drops_of_varied_level_near_the_centre():
     x = render("rain", 30.0)
     peaks, per_channel, total, median = transients(x, 2000.0, 8000.0, above_db=6.0)
     assert len(peaks) / 30.0 >= 0.8, f"{len(peaks) / 30.0:.2f} audible drops a second"
     heights = total[peaks] - median
     assert np.percentile(heights, 90) - np.percentile(heights, 10) >= 1.5, "drops all alike"
+    # real drops differ by about 1 dB between the channels (issue 12): spread, but not
+    # thrown hard left and right
     balance = per_channel[peaks, 0] - per_channel[peaks, 1]
-    assert np.percentile(balance, 10) < -2.0 and np.percentile(balance, 90) > 2.0, (
-        "drops do not land on both sides")
+    assert np.percentile(balance, 90) - np.percentile(balance, 10) > 0.5, "drops all in one place"
+    assert np.median(np.abs(balance)) < 3.0, "drops land far off centre"
 
 
 def test_rain_bed_is_steady_between_drops():

@@ -1,63 +1,81 @@
-"""Rain: a steady hiss with individual drops on top.
+"""Rain: a steady downpour on everything around, with near drops clicking on top.
 
-One band-limited random source (12000 values a second joined by straight lines, like a
-`Randi`, from `_tables`: no random draw in the audio loop; the lines roll off the harshest
-highs) feeds both the bed and the drops. The right channel of the bed is a delayed,
-all-passed copy of the left. Drops are short noise bursts through a resonator, each with its
-own random time, pitch, length, level and pan;
-the gap before the next drop is never shorter than the longest drop, so one voice is enough
-and no drop is cut short.
+Built from the figures of real rain (the shared reference recording and the audit of issue
+12): a full-band hiss, nearly flat in 1/3 octaves up to 16 kHz (no hole: full-rate table
+noise, never an interpolated one), whose level drifts slowly by a few dB; and near drops,
+1-2 ms broadband clicks with no resonance, about two a second standing 10 dB over the hiss
+at full intensity and few much louder (levels exponential in dB: energies follow a power
+law with the exponent of real rain, about 2.5). One slow "intensity" moves the hiss and the
+number of drops together, as a shower thickens and thins.
+
+Stereo: the channels blend a shared and an independent noise (correlation 0.6 at every
+frequency; a mono sum loses 1 dB, evenly); drops land near the centre (real |L-R| ~ 1 dB).
 """
 
 from __future__ import annotations
 
 from ambience.engine.source import Source, pyo
 from ambience.engine.sounds._events import alternating_ticks
-from ambience.engine.sounds._tables import table_random
+from ambience.engine.sounds._stereo import noise_pair
+from ambience.engine.sounds._tables import table_noise
 
 #: output gain that puts rain at -23 LUFS at slider 1.0 (measured by the loudness test)
-RAIN_GAIN = 0.353
-#: drop voices (the metro hands ticks to them in turn); one suffices while MIN_GAP is
-#: longer than the longest drop
-VOICES = 1
-#: mean gap between two drops, seconds (shortest MIN_GAP): about eight drops a second
-MIN_GAP, MAX_GAP = 0.055, 0.32
-#: a drop's length (s), resonance (Hz) and level range
-DROP_DUR = (0.012, 0.05)
-DROP_FREQ = (1400.0, 6500.0)
-DROP_LEVEL = 3.6
-BED_LEVEL = 0.28
+RAIN_GAIN = 0.16
+#: correlation of the two channels' hiss
+CORRELATION = 0.6
+#: the hiss: white noise (the highs) plus a low-passed part (the body), high-passed
+BODY_HZ, BODY_LEVEL = 600.0, 2.2
+LOW_CUT_HZ = 60.0
+TOP_HZ = 12500.0
+#: drops: gaps (s, exponential), length (s), level spread (dB below the loudest, mean)
+GAP = (0.004, 0.12)
+DROP_DUR = (0.0012, 0.0025)
+DROP_RANGE_DB, DROP_MEAN_DB = 15.0, 2.5
+DROP_LEVEL = 32.0
+DROP_HP_HZ = 1500.0
+#: a drop's largest sample in the output
+DROP_PEAK = 0.6
 
 
 class Rain(Source):
     def build(self):
         own = self.own
-        src = table_random(self, 12000, interpolate=True)
+        left, right = noise_pair(self, CORRELATION)
 
-        # the bed: rain on everything around, a hiss that breathes very slowly
-        swell = own(pyo.Randi(0.75, 1.0, freq=0.04))
-        bed = own(pyo.Atone(src, freq=350, mul=swell))
-        late = own(pyo.Delay(bed, delay=0.0131, maxdelay=0.02))
-        ap2 = own(pyo.Allpass(late, delay=0.0067, feedback=0.5, maxdelay=0.01))
+        # the intensity of the shower: slow swells (tens of seconds) with a livelier ripple
+        slow = own(pyo.Randi(0.55, 1.0, freq=0.1))
+        ripple = own(pyo.Randi(0.8, 1.0, freq=0.3))
+        intensity = own(slow * ripple)
 
-        # the drops
-        self._table = pyo.ExpTable([(0, 0.0), (120, 1.0), (8191, 0.0)], exp=5, inverse=True)
-        # exponential-ish gaps: mostly short, now and then a pause
-        tick = alternating_ticks(self, MIN_GAP, MAX_GAP, VOICES, dist=4)
-        # more small drops than big ones
-        level = own(pyo.TrigXnoise(tick, dist=1, mul=DROP_LEVEL))
-        dur = own(pyo.TrigRand(tick, DROP_DUR[0], DROP_DUR[1], init=0.02))
-        # the tiny offset keeps the resonator out of denormal numbers between drops
-        env = own(pyo.TrigEnv(tick, self._table, dur=dur, mul=level, add=1e-6))
-        burst = own(src * env)
-        pitch = own(pyo.TrigRand(tick, DROP_FREQ[0], DROP_FREQ[1], init=3000))
-        ring = own(pyo.Reson(burst, freq=pitch, q=5))
-        pos = own(pyo.TrigRand(tick, 0.1, 0.9, init=0.5))
-        placed = own(pyo.SPan(ring, outs=2, pan=pos))
-        drops = own(pyo.Mix(placed, voices=2))
+        # the hiss: flat highs plus a warmer body, both sides from the blended pair
+        sides = []
+        for raw in (left, right):
+            body = own(pyo.Tone(raw, freq=BODY_HZ, mul=BODY_LEVEL))
+            both = own(pyo.Sig(raw, add=body))
+            # the air takes the very top off (real rain falls from 10 to 16 kHz)
+            soft = own(pyo.ButLP(both, freq=TOP_HZ))
+            sides.append(own(pyo.ButHP(soft, freq=LOW_CUT_HZ, mul=intensity)))
 
-        return own(pyo.Mix([own(bed * BED_LEVEL), own(ap2 * BED_LEVEL), drops], voices=2,
-                           mul=RAIN_GAIN))
+        # the drops: 1-2 ms clicks, exponential gaps thinned by the intensity, levels
+        # exponential in dB (many faint, few loud: real rain's power law)
+        tick = alternating_ticks(self, GAP[0], GAP[1], 1, dist=4)
+        # dB above the faintest drop: exponential with mean DROP_MEAN_DB (capped at the range)
+        db = own(pyo.TrigXnoise(tick, dist=4, x1=DROP_RANGE_DB / DROP_MEAN_DB,
+                                mul=DROP_RANGE_DB, add=-DROP_RANGE_DB))
+        amp = own(pyo.DBToA(db, mul=DROP_LEVEL))
+        level = own(amp * intensity)
+        self._shape = pyo.ExpTable([(0, 0.0), (300, 1.0), (8191, 0.0)], exp=6, inverse=True)
+        dur = own(pyo.TrigRand(tick, DROP_DUR[0], DROP_DUR[1], init=DROP_DUR[0]))
+        env = own(pyo.TrigEnv(tick, self._shape, dur=dur, mul=level))
+        grain = table_noise(self)
+        burst = own(pyo.ButHP(own(grain * env), freq=DROP_HP_HZ))
+        # the rare loudest drop is flattened (a clipped 0.3 ms click sounds the same) so the
+        # layer keeps its true peak under -1 dBTP
+        capped = own(pyo.Clip(burst, -DROP_PEAK / RAIN_GAIN, DROP_PEAK / RAIN_GAIN))
+        pos = own(pyo.TrigRand(tick, 0.35, 0.65, init=0.5))
+        drops = own(pyo.SPan(capped, outs=2, pan=pos))
+
+        return own(pyo.Mix([sides[0], sides[1], drops], voices=2, mul=RAIN_GAIN))
 
 
 SOUNDS = {"rain": Rain}
