@@ -253,7 +253,8 @@ class Engine:
 
         if info.kind == "file":
             try:
-                return FileLayer(path=info.path, crossfade=info.crossfade, sr=self.rate, **extra)
+                return FileLayer(path=info.path, crossfade=info.crossfade, sr=self.rate,
+                                 realtime=self.backend != "manual", **extra)
             except AudioFileError as exc:
                 raise EngineError(str(exc)) from None
         cls = SYNTHS.get(info.id)
@@ -272,10 +273,17 @@ class Engine:
             return [s for s, slot in self._slots.items() if slot.layer.playing]
 
     def housekeep(self) -> None:
-        """Stop layers whose fade to silence has ended."""
+        """Stop layers whose fade to silence has ended; a layer that failed while playing
+        (a file gone or cut short) is faded out and its reason kept in `problems`."""
         with self._lock:
             now = self.time()
             for sound, slot in list(self._slots.items()):
+                problem = slot.layer.problem
+                if problem is not None and sound not in self.problems:
+                    self.problems[sound] = problem
+                    slot.target = 0.0
+                    slot.ramp(0.0, TOGGLE_RAMP)
+                    slot.stop_at = now + TOGGLE_RAMP + STOP_MARGIN
                 if slot.stop_at is not None and now >= slot.stop_at:
                     self.master.mixer.delInput(sound)
                     slot.close()
@@ -342,7 +350,8 @@ class Engine:
         self.server.process()
         self._frames += self.buffer
         # cheap check each buffer; the lock is only taken when a stop may be due
-        if self._slots and any(s.stop_at is not None for s in self._slots.values()):
+        if self._slots and any(s.stop_at is not None or s.layer.problem is not None
+                               for s in self._slots.values()):
             self.housekeep()
 
     def _on_buffer(self) -> None:

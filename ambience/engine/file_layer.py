@@ -1,31 +1,65 @@
-"""A layer that loops an audio file forever with an equal-power crossfade at the seam.
+"""A layer that loops an audio file of any length, streamed from disk.
 
-Files are decoded with `soundfile` (pyo's own libsndfile reads no FLAC, Ogg or MP3) into a
-pyo table at the file's own rate, and played with `pitch = file_rate / server_rate` so that
-they keep their true pitch on any server. Only `Looper` with a crossfade loops material whose
-end does not match its start without a click; equal power keeps noise-like ambience within
-0.2 dB through the crossfade.
+The file is never decoded whole: `LoopStream` decodes it block by block (crossfaded at the loop
+point, resampled to the server's rate) and this layer copies the blocks into a ring table that
+pyo reads one sample per sample (`Count` -> `TableIndex`, no interpolation). Memory is the ring,
+RING_SECONDS of stereo float32 (4 MiB at 48 kHz), whatever the file's length.
+
+Who does what:
+- a reader thread keeps the ring filled up to MARGIN behind the read position, in small steps
+  (one block per lock), so the audio thread never waits on the disk; a stalled disk is covered
+  for as long as the ring holds (the design's hold-out, `holdout_seconds`, ~10.5 s);
+- a watchdog in the audio thread (a `Pattern`, every WATCH seconds) tracks the read position;
+  if the reader falls LOW seconds short it fades the rest of the ring out and silences it (no
+  click), and the reader fades back in when data comes again (`stalls` counts these);
+- a file that disappears or is cut short while playing is faded out the same way and kept in
+  `problem` (the engine reports it per sound id); the layer then stays silent;
+- with a manual (offline) server there is no thread: the watchdog decodes in line, so a render
+  never starves and repeats exactly.
 """
 
 from __future__ import annotations
 
+import math
+import threading
 from pathlib import Path
 
 import numpy as np
 
+from ambience.engine.loop_stream import (  # noqa: F401 - re-exported
+    BLOCK,
+    DEFAULT_CROSSFADE,
+    SILENCE,
+    AudioFileError,
+    LoopStream,
+    crossfade_for,
+    open_soundfile,
+    stereo,
+)
 from ambience.engine.source import Source, pyo
 
-DEFAULT_CROSSFADE = 3.0
-#: digital silence trimmed from both ends (MP3 encoder padding would gap the loop)
-SILENCE = 10 ** (-90 / 20)
-
-
-class AudioFileError(Exception):
-    """A file that cannot be played; the message names it and says why."""
+#: the ring's length: what the reader keeps ahead of the sound, hence how long a stalled disk
+#: is covered without a dropout
+RING_SECONDS = 11.0
+#: the reader stays this far behind the (last seen) read position: the watchdog's period plus
+#: the largest server buffer it may lag by
+MARGIN_SECONDS = 0.25
+#: how often the audio thread looks at the read position
+WATCH = 0.05
+#: the watchdog fades out when less than this is left ahead of the read position
+LOW_SECONDS = 0.3
+#: fades start this far ahead of the last seen read position (covers WATCH plus one buffer)
+SAFE_SECONDS = 0.15
+#: fade-out when the file fails or the reader starves; fade-in when it recovers
+FADE_OUT = 0.25
+FADE_IN = 0.05
+#: decoded synchronously when a real-time layer is built, so that it can start at once
+PREFILL_SECONDS = 1.0
 
 
 def decode(path: Path) -> tuple[np.ndarray, int]:
-    """(frames x 2 float32, sample rate), mono spread to both channels, end silence trimmed."""
+    """The whole file: (frames x 2 float32, sample rate), end silence trimmed. For tools and
+    tests; playing never loads a whole file."""
     import soundfile
 
     try:
@@ -34,60 +68,187 @@ def decode(path: Path) -> tuple[np.ndarray, int]:
         raise AudioFileError(f"{path}: cannot decode this file ({exc})") from None
     if data.shape[0] == 0:
         raise AudioFileError(f"{path}: the file holds no audio")
-    if data.shape[1] == 1:
-        data = np.repeat(data, 2, axis=1)
-    elif data.shape[1] > 2:
-        data = data[:, :2]
+    data = stereo(data)
     loud = np.flatnonzero(np.max(np.abs(data), axis=1) > SILENCE)
     if loud.size == 0:
         raise AudioFileError(f"{path}: the file is silent")
-    data = np.ascontiguousarray(data[loud[0] : loud[-1] + 1])
-    return data, int(rate)
-
-
-def crossfade_for(seconds: float, wanted: float | None = None) -> float:
-    """The loop crossfade: `wanted` (default 3 s), at most a quarter of the file."""
-    wanted = DEFAULT_CROSSFADE if wanted is None else max(0.0, wanted)
-    return min(wanted, seconds / 4.0)
+    return np.ascontiguousarray(data[loud[0] : loud[-1] + 1]), int(rate)
 
 
 class FileLayer(Source):
-    """Loops `path`; option `crossfade` (seconds) overrides the default 3 s."""
+    """Loops `path` from disk. Options: `crossfade` (seconds, default 3), `sr` (the
+    server's rate), `realtime` (False: decode in line, for manual servers), `ring` (seconds,
+    default RING_SECONDS), `opener` (how the file is opened; tests throttle it)."""
 
     def build(self):
-        path = Path(self.options["path"])
-        data, rate = decode(path)
-        server_rate = float(self.options["sr"])
-        frames = data.shape[0]
-        if frames < 64:
-            raise AudioFileError(f"{path}: the file is too short to loop ({frames} samples)")
-        table = self.own(pyo.NewTable(length=frames / server_rate, chnls=2))
-        size = table.getSize()
-        size = size[0] if isinstance(size, list) else size
-        n = min(size, frames)
-        for ch in range(2):
-            buf = np.asarray(table.getBuffer(ch))
-            buf[:n] = data[:n, ch]
-            buf[n:] = data[n - 1, ch] if n < size else buf[n:]
-            del buf  # a view that outlives its table crashes pyo
-        self.duration = frames / rate
-        self.crossfade = crossfade_for(self.duration, self.options.get("crossfade"))
-        self.pitch = rate / server_rate
-        table_dur = size / server_rate
-        # Looper's xfade is a percentage of the loop (at most 50)
-        xfade = 100.0 * self.crossfade / self.duration if self.crossfade > 0 else 0.0
-        return self.own(
-            pyo.Looper(
-                table,
-                pitch=self.pitch,
-                start=0,
-                dur=table_dur,
-                xfade=min(50.0, xfade),
-                mode=1,
-                xfadeshape=1,
-                startfromloop=False,
-                interp=4,
-                autosmooth=False,
-            )
-        )
+        opts = self.options
+        self.sr = int(opts["sr"])
+        self.realtime = bool(opts.get("realtime", False))
+        self.stream = LoopStream(Path(opts["path"]), self.sr, opts.get("crossfade"),
+                                 opener=opts.get("opener") or open_soundfile)
+        self.duration = self.stream.duration
+        self.crossfade = self.stream.crossfade
+        self.problem: str | None = None
+        self.stalls = 0
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._closed = False
+        self._ended = False
+        self._starved = False
+        seconds = float(opts.get("ring") or RING_SECONDS)
+        self.table = self.own(pyo.NewTable(length=seconds, chnls=2))
+        size = self.table.getSize()
+        self.ring = int(size[0] if isinstance(size, list) else size)
+        self._margin = int(MARGIN_SECONDS * self.sr)
+        self._safe = int(SAFE_SECONDS * self.sr)
+        self._low = int(LOW_SECONDS * self.sr)
+        ratio = self.sr / self.stream.rate
+        self._max_block = int(math.ceil(BLOCK * ratio)) + 2 * 1000 + 16
+        #: read position: frames the ring has given since the start (updated by the watchdog)
+        self._r = 0
+        self._w = 0  # frames written since the start
+        self._wraps = 0
+        self._last_count = 0
+        self._trig = self.own(pyo.Trig())
+        self._count = self.own(pyo.Count(self._trig, min=0, max=self.ring - 1))
+        self._watch = self.own(pyo.Pattern(self.quietly(self._on_watch), time=WATCH))
+        prefill = None if not self.realtime else int(PREFILL_SECONDS * self.sr)
+        self._fill(limit=prefill)
+        if self.problem is not None:
+            raise AudioFileError(self.problem)
+        self._thread = None
+        if self.realtime:
+            self._thread = threading.Thread(target=self._run, daemon=True,
+                                            name=f"ambience-reader-{Path(opts['path']).name}")
+            self._thread.start()
+        return self.own(pyo.TableIndex(self.table, self._count))
 
+    # ------------------------------------------------------------------ figures
+    @property
+    def holdout_seconds(self) -> float:
+        """How long the reader may stall, from a full ring, before the layer fades out."""
+        full = self.ring - self._margin - self._max_block
+        return (full - self._low) / self.sr
+
+    def ahead_seconds(self) -> float:
+        """Decoded sound waiting in the ring."""
+        return (self._w - self._r) / self.sr
+
+    # ------------------------------------------------------------------ the ring
+    def _segments(self, a: int, b: int):
+        """[a, b) in frames since the start -> (ring from, ring to, offset in the block)."""
+        off = 0
+        while a < b:
+            i = a % self.ring
+            n = min(b - a, self.ring - i)
+            yield i, i + n, off
+            a += n
+            off += n
+
+    def _write(self, block: np.ndarray) -> None:
+        """Copy a block in after what was written (lock held, not closed)."""
+        if self._starved:  # coming back after a stall: start ahead of the sound, fade in
+            self._w = max(self._w, self._r + self._safe)
+            n = min(len(block), int(FADE_IN * self.sr))
+            block = block.copy()
+            block[:n] *= (np.sin(0.5 * math.pi * (np.arange(n) + 0.5) / n)[:, None]) \
+                .astype(np.float32)
+            self._starved = False
+        views = [np.asarray(self.table.getBuffer(ch)) for ch in range(2)]
+        try:
+            for i, j, off in self._segments(self._w, self._w + len(block)):
+                for ch in range(2):
+                    views[ch][i:j] = block[off:off + j - i, ch]
+        finally:
+            del views  # a view that outlives its table crashes pyo
+        self._w += len(block)
+
+    def _fade_from(self, start: int) -> None:
+        """Fade what was written out from `start` and silence the rest of the ring (lock
+        held): the sound ends smoothly however the reading stopped."""
+        n = max(0, min(self._w - start, int(FADE_OUT * self.sr)))
+        views = [np.asarray(self.table.getBuffer(ch)) for ch in range(2)]
+        try:
+            if n:
+                gain = np.cos(0.5 * math.pi * (np.arange(n) + 0.5) / n).astype(np.float32)
+                for i, j, off in self._segments(start, start + n):
+                    for ch in range(2):
+                        views[ch][i:j] *= gain[off:off + j - i]
+            for i, j, _ in self._segments(start + n, self._r + self.ring):
+                for ch in range(2):
+                    views[ch][i:j] = 0.0
+        finally:
+            del views
+        self._w = start + n
+
+    def _fill(self, limit: int | None = None) -> bool:
+        """Decode blocks until the ring is full (or `limit` frames are ahead); False when
+        there was no room for one. Disk reads happen outside the lock."""
+        did = False
+        while not (self._closed or self._ended):
+            ahead_limit = self._r + self.ring - self._margin - self._max_block
+            if limit is not None:
+                ahead_limit = min(ahead_limit, self._r + limit)
+            if self._w > ahead_limit:
+                break
+            try:
+                block = self.stream.next_block()
+                error = None
+            except AudioFileError as exc:
+                error = str(exc)
+            with self._lock:
+                if self._closed:
+                    break
+                if error is not None:
+                    self.problem = error
+                    self._ended = True
+                    self._fade_from(max(self._w if self._starved else 0, self._r + self._safe))
+                    break
+                self._write(block)
+            did = True
+            if self.realtime and limit is None:
+                break  # one block per step: the audio thread gets the interpreter often
+        return did
+
+    def _run(self) -> None:
+        """The reader thread: fill, and sleep while the ring is full."""
+        try:
+            while not (self._closed or self._ended):
+                if not self._fill():
+                    self._wake.wait(WATCH)
+                    self._wake.clear()
+        finally:
+            self.stream.close()
+
+    def _on_watch(self) -> None:
+        """The audio thread, every WATCH seconds: where the sound is, and is enough ahead."""
+        count = int(self._count.get())
+        if count < self._last_count:
+            self._wraps += 1
+        self._last_count = count
+        self._r = self._wraps * self.ring + count + 1
+        if not self.realtime:
+            self._fill()
+            return
+        self._wake.set()
+        if self._starved or self._ended or self._w - self._r >= self._low:
+            return
+        if self._lock.acquire(blocking=False):  # busy: the reader is writing right now
+            try:
+                self._fade_from(self._r + self._safe)
+                self._starved = True
+                self.stalls += 1
+            finally:
+                self._lock.release()
+
+    # ------------------------------------------------------------------ lifetime
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+        self._wake.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout=0.5)  # a thread stuck on a dead disk closes its file itself
+        else:
+            self.stream.close()
+        super().close()

@@ -21,6 +21,8 @@ class Source:
 
     #: both channels identical on purpose (the catalog says so); informational
     centred = False
+    #: why the layer stopped sounding while playing (a file gone); the engine reports it
+    problem: str | None = None
 
     def __init__(self, seed: int | None = None, **options: Any):
         self.seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
