@@ -109,6 +109,7 @@ class FileLayer(Source):
         self._w = 0  # frames written since the start
         self._wraps = 0
         self._last_count = 0
+        self._zeroed = 0  # slots of frames before this one are silent (after a fade-out)
         self._trig = self.own(pyo.Trig())
         self._count = self.own(pyo.Count(self._trig, min=0, max=self.ring - 1))
         self._watch = self.own(pyo.Pattern(self.quietly(self._on_watch), time=WATCH))
@@ -174,12 +175,30 @@ class FileLayer(Source):
                 for i, j, off in self._segments(start, start + n):
                     for ch in range(2):
                         views[ch][i:j] *= gain[off:off + j - i]
-            for i, j, _ in self._segments(start + n, self._r + self.ring):
+            # up to the slots of the buffer being read now, which `_zero_behind` does later
+            behind = self._r - self._safe
+            for i, j, _ in self._segments(start + n, behind + self.ring):
                 for ch in range(2):
                     views[ch][i:j] = 0.0
         finally:
             del views
         self._w = start + n
+        self._zeroed = behind
+
+    def _zero_behind(self) -> None:
+        """While nothing new comes, silence the slots played since the last look, so that
+        they are not heard again a ring later (lock held)."""
+        upto = self._r - self._safe
+        if upto <= self._zeroed:
+            return
+        views = [np.asarray(self.table.getBuffer(ch)) for ch in range(2)]
+        try:
+            for i, j, _ in self._segments(max(self._zeroed, upto - self.ring), upto):
+                for ch in range(2):
+                    views[ch][i:j] = 0.0
+        finally:
+            del views
+        self._zeroed = upto
 
     def _fill(self, limit: int | None = None) -> bool:
         """Decode blocks until the ring is full (or `limit` frames are ahead); False when
@@ -229,15 +248,22 @@ class FileLayer(Source):
         self._r = self._wraps * self.ring + count + 1
         if not self.realtime:
             self._fill()
+            if self._ended:
+                with self._lock:
+                    self._zero_behind()
             return
         self._wake.set()
-        if self._starved or self._ended or self._w - self._r >= self._low:
+        quiet = self._starved or self._ended
+        if not quiet and self._w - self._r >= self._low:
             return
         if self._lock.acquire(blocking=False):  # busy: the reader is writing right now
             try:
-                self._fade_from(self._r + self._safe)
-                self._starved = True
-                self.stalls += 1
+                if self._starved or self._ended:
+                    self._zero_behind()
+                elif self._w - self._r < self._low:
+                    self._fade_from(self._r + self._safe)
+                    self._starved = True
+                    self.stalls += 1
             finally:
                 self._lock.release()
 
