@@ -35,6 +35,7 @@ PARTS = {
     "latency": "4. control latency",
     "render_speed": "5. offline render speed",
     "soak": "6. soak",
+    "streaming": "file layers streamed from disk (issue 16)",
     "tui": "the mixer's interface (issue 5)",
 }
 

@@ -31,6 +31,8 @@ EXPECTED = {
     "render_speed": ["of the standard mix"],
     "soak": ["RSS growth", "NaN or infinite samples", "largest sample-to-sample step",
              "level after the timer's end"],
+    "streaming": ["peak RSS, standard mix + 8 Ogg files", "CPU per streamed layer",
+                  "reader hung"],
 }
 
 

@@ -14,6 +14,9 @@ Who does what:
   click), and the reader fades back in when data comes again (`stalls` counts these);
 - a file that disappears or is cut short while playing is faded out the same way and kept in
   `problem` (the engine reports it per sound id); the layer then stays silent;
+- live, building the layer reads only the file's header (a broken file is still refused at
+  once); the thread finds the loud part and fills RESUME_SECONDS before the layer fades in, a
+  fraction of a second later, under the engine's own fade-in;
 - with a manual (offline) server there is no thread: the watchdog decodes in line, so a render
   never starves and repeats exactly.
 """
@@ -53,8 +56,8 @@ SAFE_SECONDS = 0.15
 #: fade-out when the file fails or the reader starves; fade-in when it recovers
 FADE_OUT = 0.25
 FADE_IN = 0.05
-#: decoded synchronously when a real-time layer is built, so that it can start at once
-PREFILL_SECONDS = 1.0
+#: decoded before the sound starts or comes back after a stall (more than LOW_SECONDS)
+RESUME_SECONDS = 0.6
 
 
 def decode(path: Path) -> tuple[np.ndarray, int]:
@@ -84,17 +87,18 @@ class FileLayer(Source):
         opts = self.options
         self.sr = int(opts["sr"])
         self.realtime = bool(opts.get("realtime", False))
+        # live, only the header is read here: the reader thread does the rest, and the layer
+        # fades in when its first data is in the ring (the engine's own fade-in hides it)
         self.stream = LoopStream(Path(opts["path"]), self.sr, opts.get("crossfade"),
-                                 opener=opts.get("opener") or open_soundfile)
-        self.duration = self.stream.duration
-        self.crossfade = self.stream.crossfade
+                                 opener=opts.get("opener") or open_soundfile,
+                                 prepare=not self.realtime)
         self.problem: str | None = None
         self.stalls = 0
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._closed = False
         self._ended = False
-        self._starved = False
+        self._starved = self.realtime  # nothing in the ring yet
         seconds = float(opts.get("ring") or RING_SECONDS)
         self.table = self.own(pyo.NewTable(length=seconds, chnls=2))
         size = self.table.getSize()
@@ -113,10 +117,11 @@ class FileLayer(Source):
         self._trig = self.own(pyo.Trig())
         self._count = self.own(pyo.Count(self._trig, min=0, max=self.ring - 1))
         self._watch = self.own(pyo.Pattern(self.quietly(self._on_watch), time=WATCH))
-        prefill = None if not self.realtime else int(PREFILL_SECONDS * self.sr)
-        self._fill(limit=prefill)
-        if self.problem is not None:
-            raise AudioFileError(self.problem)
+        self._resume = int(RESUME_SECONDS * self.sr)
+        if not self.realtime:
+            self._fill()
+            if self.problem is not None:
+                raise AudioFileError(self.problem)
         self._thread = None
         if self.realtime:
             self._thread = threading.Thread(target=self._run, daemon=True,
@@ -148,8 +153,8 @@ class FileLayer(Source):
 
     def _write(self, block: np.ndarray) -> None:
         """Copy a block in after what was written (lock held, not closed)."""
-        if self._starved:  # coming back after a stall: start ahead of the sound, fade in
-            self._w = max(self._w, self._r + self._safe)
+        if self._starved:  # (re)starting: ahead of the sound (if it runs yet), faded in
+            self._w = max(self._w, self._r + self._safe if self._r else 0)
             n = min(len(block), int(FADE_IN * self.sr))
             block = block.copy()
             block[:n] *= (np.sin(0.5 * math.pi * (np.arange(n) + 0.5) / n)[:, None]) \
@@ -200,19 +205,23 @@ class FileLayer(Source):
             del views
         self._zeroed = upto
 
-    def _fill(self, limit: int | None = None) -> bool:
-        """Decode blocks until the ring is full (or `limit` frames are ahead); False when
-        there was no room for one. Disk reads happen outside the lock."""
+    def _fill(self) -> bool:
+        """Decode blocks until the ring is full; False when there was no room for one. Disk
+        reads happen outside the lock. Live, one block per call (the audio thread gets the
+        interpreter often), except when (re)starting: RESUME_SECONDS at once, so that the
+        watchdog does not find the ring short again at once."""
         did = False
         while not (self._closed or self._ended):
-            ahead_limit = self._r + self.ring - self._margin - self._max_block
-            if limit is not None:
-                ahead_limit = min(ahead_limit, self._r + limit)
-            if self._w > ahead_limit:
+            if self._w > self._r + self.ring - self._margin - self._max_block:
                 break
+            blocks, got, error = [], 0, None
             try:
-                block = self.stream.next_block()
-                error = None
+                while True:
+                    block = self.stream.next_block()
+                    blocks.append(block)
+                    got += len(block)
+                    if not (self._starved and got < self._resume):
+                        break
             except AudioFileError as exc:
                 error = str(exc)
             with self._lock:
@@ -223,10 +232,11 @@ class FileLayer(Source):
                     self._ended = True
                     self._fade_from(max(self._w if self._starved else 0, self._r + self._safe))
                     break
-                self._write(block)
+                if got:
+                    self._write(np.concatenate(blocks) if len(blocks) > 1 else blocks[0])
             did = True
-            if self.realtime and limit is None:
-                break  # one block per step: the audio thread gets the interpreter often
+            if self.realtime:
+                break
         return did
 
     def _run(self) -> None:

@@ -6,7 +6,8 @@ skipped (MP3 encoder padding would gap the loop). Then the loud part is played o
 its last `crossfade` seconds are mixed with its first ones under equal-power gains, and the
 next pass goes on from just after that head. The head is decoded once and kept, so the seam
 never waits for a seek; seeks in all five formats land on the exact frame (checked with
-libsndfile 1.2). Blocks come out at the server's rate (see `resample`).
+libsndfile 1.2). Blocks come out at the server's rate (see `resample`). Opening reads only the
+header; `prepare` (both ends) and the head wait until they are needed.
 
 Memory holds one block, the head and the resampler's state, whatever the file's length.
 """
@@ -62,17 +63,32 @@ class LoopStream:
     file cannot be decoded, or disappears or is cut short while playing."""
 
     def __init__(self, path: str | Path, out_rate: int, crossfade: float | None = None,
-                 opener=open_soundfile):
+                 opener=open_soundfile, prepare: bool = True):
         self.path = Path(path)
+        self.out_rate = int(out_rate)
+        self._wanted = crossfade
         try:
             self._file = opener(self.path)
             self.rate = int(self._file.samplerate)
-            frames = int(self._file.frames)
+            self._frames = int(self._file.frames)
             self._size = os.stat(self.path).st_size
-            start, end = self._loud_span(frames)
+        except Exception as exc:  # soundfile raises RuntimeError, LibsndfileError, TypeError...
+            raise AudioFileError(f"{self.path}: cannot decode this file ({exc})") from None
+        self._resampler = Resampler(self.rate, self.out_rate) if self.rate != out_rate else None
+        self._head: np.ndarray | None = None
+        self.prepared = False
+        self.passes = 0  # seams crossed
+        if prepare:
+            self.prepare()
+
+    def prepare(self) -> None:
+        """Find the loud part and the crossfade (reads both ends of the file: done by the
+        reader thread when playing live, so that opening stays quick)."""
+        try:
+            start, end = self._loud_span(self._frames)
         except AudioFileError:
             raise
-        except Exception as exc:  # soundfile raises RuntimeError, LibsndfileError, TypeError...
+        except Exception as exc:
             raise AudioFileError(f"{self.path}: cannot decode this file ({exc})") from None
         self.start, self.end = start, end
         length = end - start
@@ -80,20 +96,20 @@ class LoopStream:
             raise AudioFileError(f"{self.path}: the file is too short to loop ({length} samples)")
         self.frames = length
         self.duration = length / self.rate
-        self.crossfade = crossfade_for(self.duration, crossfade)
+        self.crossfade = crossfade_for(self.duration, self._wanted)
         self.xfade = int(round(self.crossfade * self.rate))
-        self.out_rate = int(out_rate)
-        self._resampler = Resampler(self.rate, self.out_rate) if self.rate != out_rate else None
-        # the head that fades in at every seam, decoded once
-        self._seek(start)
-        self._head = self._read(self.xfade) if self.xfade else np.zeros((0, 2), np.float32)
-        if self.xfade:
-            t = (np.arange(self.xfade, dtype=np.float64) + 0.5) / self.xfade
-            self._fade_in = np.sin(0.5 * math.pi * t).astype(np.float32)[:, None]
-            self._fade_out = np.cos(0.5 * math.pi * t).astype(np.float32)[:, None]
         self._seek(start)
         self._pos = start  # file frame of the next one decoded
-        self.passes = 0  # seams crossed
+        self.prepared = True
+
+    def _load_head(self) -> None:
+        """The head that fades in at every seam, decoded once, when the first seam comes."""
+        self._seek(self.start)
+        self._head = self._read(self.xfade)
+        self._seek(self._pos)
+        t = (np.arange(self.xfade, dtype=np.float64) + 0.5) / self.xfade
+        self._fade_in = np.sin(0.5 * math.pi * t).astype(np.float32)[:, None]
+        self._fade_out = np.cos(0.5 * math.pi * t).astype(np.float32)[:, None]
 
     # --------------------------------------------------------------- opening
     def _loud_span(self, frames: int) -> tuple[int, int]:
@@ -153,6 +169,8 @@ class LoopStream:
 
     def next_block_native(self) -> np.ndarray:
         """The next stretch at the file's own rate (at most BLOCK frames)."""
+        if not self.prepared:
+            self.prepare()
         self._check()
         if self._pos >= self.end:  # no crossfade: straight back to the start
             self._pos = self.start
@@ -165,6 +183,8 @@ class LoopStream:
             self._pos += n
             return data
         # inside the tail: mix with the head under equal-power gains
+        if self._head is None:
+            self._load_head()
         j = self._pos - seam
         n = min(BLOCK, self.end - self._pos)
         tail = self._read(n)
