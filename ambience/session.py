@@ -11,8 +11,9 @@ Rules that live here and nowhere else:
 - the fade is handed to the engine once, as an exact envelope, and re-anchored to the clock
   every `RESYNC` seconds (a sound card's clock drifts from the system's);
 - pausing fades the master out and resuming fades it back to where the timer's curve will be;
-- at the timer's end, "stop" stops every layer (nothing is computed under a silent master) and
-  "quit" asks the front end to quit; a timer shortened past its end ends now, with a short fade;
+- at the timer's end, "stop" stops every layer and then the engine itself (nothing is computed
+  for the rest of the night) and "quit" asks the front end to quit; a timer shortened past
+  its end ends now, with a short fade;
 - playing again after the end brings the mix back with a short fade-in.
 """
 
@@ -34,6 +35,8 @@ END_FADE = 1.0
 #: drifts from the system's by up to ~100 ppm (0.4 s an hour); re-issuing the plan from the
 #: current level keeps the silence on the deadline (a no-op while the level holds)
 RESYNC = 30.0
+#: after the timer's end, the engine rests this long after the layers' fade (they stop first)
+REST_MARGIN = 0.5
 #: the longest a front end should wait between two `tick()` calls
 POLL = 0.25
 
@@ -234,8 +237,10 @@ class Session:
                 self.ended = True
                 self.paused = False
                 # already silent by the curve; layers fade out with whatever is left
-                self._call(lambda e: e.fade_master(0.0, max(0.05, quiet_in), "db"))
-                self._apply(Mix(master=self.mix.master), ramp=max(0.05, quiet_in))
+                ramp = max(0.05, quiet_in)
+                self._call(lambda e: e.fade_master(0.0, ramp, "db"))
+                self._apply(Mix(master=self.mix.master), ramp=ramp)
+                self._call(lambda e: e.rest(after=ramp + REST_MARGIN))
             events.append(Event("ended", timer.then, quiet_in))
             return events
         if not self.paused and now - self._synced >= RESYNC and timer.remaining(now) > RESTORE + 1:

@@ -456,6 +456,10 @@ def through_pulse(seconds: float) -> dict:
                 out["gstreamer"] = gstreamer_live(env, seconds)
             except Exception as exc:  # noqa: BLE001 - the row says what went wrong
                 out["gstreamer"] = {"error": f"{type(exc).__name__}: {exc}"}
+            try:
+                out["player"] = player_live(env, seconds)
+            except Exception as exc:  # noqa: BLE001 - the row says what went wrong
+                out["player"] = {"error": f"{type(exc).__name__}: {exc}"}
         finally:
             subprocess.run([pulseaudio, "--kill"], env=env, capture_output=True, timeout=15)
     return out
@@ -492,6 +496,39 @@ def gstreamer_live(env: dict, seconds: float) -> dict:
     if not alive or c0 is None or c1 is None:
         return {"error": "gst-launch-1.0 stopped early: " + (err or "").strip()[-200:]}
     return {"pct": common.pct(c1 - c0, w1 - w0)}
+
+
+def player_live(env: dict, seconds: float) -> dict:
+    """`ambience play` itself (its own buffer size, status line and session) playing the
+    standard mix into the same sink: its process CPU while playing, and for `seconds` after
+    its sleep timer ended with "stop" (layers stopped, the engine at rest)."""
+    command = [sys.executable, "-m", "ambience", "play", str(common.STANDARD_MIX),
+               "--audio", "auto"]
+
+    def run(extra: list[str], settle: float) -> tuple[float | None, str]:
+        proc = subprocess.Popen(command + extra, env=env, cwd=str(common.REPO),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(settle)
+            c0, w0 = common.proc_cpu(proc.pid), time.monotonic()
+            time.sleep(seconds)
+            c1, w1 = common.proc_cpu(proc.pid), time.monotonic()
+            alive = proc.poll() is None
+        finally:
+            stop_process(proc)
+            err = proc.stderr.read()
+            proc.stderr.close()
+        if not alive or c0 is None or c1 is None:
+            return None, "ambience play stopped early: " + (err or "").strip()[-200:]
+        return common.pct(c1 - c0, w1 - w0), ""
+
+    playing, problem = run([], 3.0)
+    if playing is None:
+        return {"error": problem}
+    ended, problem = run(["--timer", "6s", "--fade", "3s", "--then", "stop"], 8.0)
+    if ended is None:
+        return {"error": problem}
+    return {"pct": playing, "ended_pct": ended}
 
 
 def pulse_child(frames: int, seconds: float) -> int:
@@ -593,6 +630,14 @@ def rows(r: dict) -> list[Row]:
             f"not run: {gst['error']}" if "error" in gst or not gst else
             f"{common.fmt_pct(gst['pct'])}; ours/theirs = "
             + (f"{ours / gst['pct']:.2f}" if ours and gst["pct"] > 0 else "n/a")))
+        player = pulse.get("player") or {}
+        theirs = gst.get("pct") if "error" not in gst else None
+        table.append(Row(
+            part, "`ambience play` (the headless player, its big buffers) into the same sink: "
+            "process CPU playing / after its timer ended with stop; ours/GStreamer",
+            f"not run: {player['error']}" if "error" in player or not player else
+            f"{common.fmt_pct(player['pct'])} / {common.fmt_pct(player['ended_pct'])}; "
+            "ours/theirs = " + (f"{player['pct'] / theirs:.2f}" if theirs else "n/a")))
     elif pulse:
         table.append(Row(part, "the desktop path (PulseAudio)", f"not run: {pulse['error']}"))
     big = r.get("larger")

@@ -264,3 +264,26 @@ def test_seeding_recognises_the_pinned_pyo_state_layout():
         assert seeding.restart(engine.server, 5) is True
     finally:
         engine.close()
+
+
+def test_a_resting_engine_computes_nothing_until_asked_to_play_again():
+    import time
+
+    engine = Engine("null", fade_in=0)
+    try:
+        engine.apply(Mix(1.0, (Layer("pink", 0.5),)), ramp=0.05)
+        engine.apply(Mix(1.0), ramp=0.05)
+        engine.rest(after=0.1)
+        deadline = time.monotonic() + 5.0
+        while not engine.resting and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert engine.resting and engine.playing() == []
+        still = engine.time()
+        time.sleep(0.3)
+        assert engine.time() == still  # the null output's thread computes no buffer
+        engine.apply(Mix(1.0, (Layer("pink", 0.5),)))
+        time.sleep(0.3)
+        assert not engine.resting and engine.time() > still
+        assert engine.playing() == ["pink"]
+    finally:
+        engine.close()

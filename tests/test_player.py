@@ -225,6 +225,10 @@ def test_end_action_stop_stays_open_silent_with_layers_stopped():
         assert thread.is_alive(), "`stop` keeps the player open"
         assert engine.playing() == []
         assert engine.master_envelope_value() == 0.0
+        assert engine.resting  # nothing computed for the rest of the night
+        frames = engine.time()
+        time.sleep(0.3)
+        assert engine.time() == frames
     finally:
         interrupts.stop.set()
         thread.join(timeout=5)

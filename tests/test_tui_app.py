@@ -16,6 +16,7 @@ from ambience.core.mix import Layer, Mix
 from ambience.library.preset import load_preset, preset_from_mix, save_preset
 from ambience.library.presets import save_last_session, user_preset_path
 from ambience.library.share import encode_share_line
+from ambience.session import END_FADE
 from ambience.tui.app import OPEN_RAMP, QUIT_FADE, TIMER_STEP, AmbienceApp
 from ambience.tui.screens.confirm import ConfirmScreen
 from ambience.tui.screens.help import HelpScreen
@@ -394,6 +395,41 @@ async def test_timer_end_action_quit_exits():
         app.check_timer()
         await pilot.pause()
     assert app.return_value == 0
+
+
+async def test_minus_past_the_end_of_a_quit_timer_fades_out_and_quits():
+    clock = Clock()
+    app = make_app(clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = await ready(pilot)
+        engine.render(3.5, capture=False)
+        app.start_timer(240.0, then="quit")  # under five minutes left
+        await pilot.press("minus")
+        assert app.sleep is None and app.header.countdown == ""
+        engine.render(END_FADE + 0.1, capture=False)
+        assert engine.master_envelope_value() == pytest.approx(0.0, abs=1e-4)
+        await pilot.pause(END_FADE + 0.3)
+    assert app.return_value == 0
+
+
+async def test_minus_past_the_end_of_a_stop_timer_stops_and_space_plays_again():
+    clock = Clock()
+    app = make_app(clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = await ready(pilot)
+        engine.render(3.5, capture=False)
+        app.start_timer(240.0, then="stop")
+        await pilot.press("minus")
+        engine.render(END_FADE + 0.1, capture=False)
+        app.check_timer()
+        assert app.paused and app.header.paused and app.header.countdown == ""
+        engine.render(0.2, capture=False)
+        assert engine.playing() == []
+        await pilot.press("space")
+        engine.render(0.5, capture=False)
+        assert engine.master_envelope_value() == pytest.approx(1.0, abs=1e-3)
+        assert sorted(engine.playing()) == ["brown", "pink"]
+        assert app.is_running
 
 
 async def test_ctrl_s_saves_the_mix_as_a_user_preset():

@@ -43,6 +43,12 @@ def add_timer_options(p: argparse.ArgumentParser, then_help: str | None = None) 
         p.add_argument("--then", choices=("quit", "stop"), default=None, help=then_help)
 
 
+#: frames computed at a time by the headless player: nobody moves a slider there, so it takes
+#: big buffers, which wake the audio thread less often (each wake-up has a fixed cost); JACK
+#: keeps its server's period, the null output its default
+PLAYER_BUFFER = {"auto": 4096}
+
+
 @dataclass(frozen=True)
 class TimerSettings:
     duration: float
@@ -180,7 +186,8 @@ def run(args: argparse.Namespace) -> int:
     interrupts = player.Interrupts().install()
     try:
         try:
-            engine = Engine(audio, device=device, catalog=request.catalog)
+            engine = Engine(audio, device=device, catalog=request.catalog,
+                            buffer=PLAYER_BUFFER.get(audio))
         except AudioUnavailable as exc:
             raise common.CliError(str(exc), status=2) from None
         if interrupts.stop.is_set():

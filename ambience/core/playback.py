@@ -69,6 +69,10 @@ class Playback(Protocol):
     def playing(self) -> list[str]:
         """Ids of the layers being computed now (a silent layer is stopped)."""
 
+    def rest(self, after: float = 0.0) -> None:
+        """Compute nothing at all once `after` seconds have passed and every layer has
+        stopped; the next `apply` or envelope wakes it."""
+
     def close(self) -> None:
         """Stop the sound and free everything."""
 

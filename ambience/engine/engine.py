@@ -135,6 +135,9 @@ class Engine:
         self._t0 = _time.monotonic()
         self._closed = False
         self._stop_event = threading.Event()
+        #: engine time after which the server stops computing (`rest`), and whether it has
+        self._rest_at: float | None = None
+        self.resting = False
         self.master = MasterChain(self.server, initial=0.0 if fade_in > 0 else 1.0)
         #: stream ids of newly built layers, to be computed ahead of the master chain
         self._ahead: list[set[int]] = []
@@ -183,6 +186,8 @@ class Engine:
         not tried again at each later slider move (see `problems`).
         """
         failures: dict[str, str] = {}
+        if self.resting or self._rest_at is not None:
+            self.wake()
         with self._lock:
             if self._closed:
                 return
@@ -274,7 +279,8 @@ class Engine:
 
     def housekeep(self) -> None:
         """Stop layers whose fade to silence has ended; a layer that failed while playing
-        (a file gone or cut short) is faded out and its reason kept in `problems`."""
+        (a file gone or cut short) is faded out and its reason kept in `problems`; rest once
+        asked to and silent."""
         with self._lock:
             now = self.time()
             for sound, slot in list(self._slots.items()):
@@ -288,11 +294,45 @@ class Engine:
                     self.master.mixer.delInput(sound)
                     slot.close()
                     del self._slots[sound]
+            due = self._rest_at is not None and now >= self._rest_at and not self._slots
+        if due:
+            self._go_to_rest()
+
+    # ----------------------------------------------------------------- rest
+    def rest(self, after: float = 0.0) -> None:
+        """Stop computing altogether once `after` seconds have passed and every layer has
+        stopped (the sleep timer's end): a live server then costs no CPU at all. Any later
+        `apply`, envelope or `wake` starts it again."""
+        with self._lock:
+            self._rest_at = self.time() + max(0.0, after)
+
+    def wake(self) -> None:
+        """Compute again after `rest` (the sound starts from the master's silence)."""
+        with self._lock:
+            self._rest_at = None
+            if not self.resting or self._closed:
+                return
+            self.resting = False
+            if self.backend not in ("manual", "null"):
+                with signals_blocked():
+                    self.server.start()
+
+    def _go_to_rest(self) -> None:
+        with self._lock:
+            if self.resting or self._closed or self._rest_at is None:
+                return
+            self.resting = True
+            self._rest_at = None
+            if self.backend in ("manual", "null"):
+                return  # the null thread stops processing; a manual server only when asked
+        stop_server(self.server)
 
     # ----------------------------------------------------------------- master fades
     def set_master_envelope(self, points: fades.Points) -> None:
         """Play an exact piecewise-linear envelope on the master, (seconds from now, gain),
         starting from wherever the envelope is now. Minutes or hours, sample-accurate."""
+        if self.resting or self._rest_at is not None:
+            self.wake()
         with self._lock:
             self.master.envelope(points, self.time())
 
@@ -374,6 +414,10 @@ class Engine:
         period = self.buffer / self.rate
         deadline = _time.monotonic()
         while not self._stop_event.is_set():
+            if self.resting:  # nothing to compute: wake now and then to see if that changed
+                self._stop_event.wait(0.1)
+                deadline = _time.monotonic()
+                continue
             with self._lock:
                 if self._closed:
                     return
