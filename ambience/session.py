@@ -35,6 +35,8 @@ END_FADE = 1.0
 #: drifts from the system's by up to ~100 ppm (0.4 s an hour); re-issuing the plan from the
 #: current level keeps the silence on the deadline (a no-op while the level holds)
 RESYNC = 30.0
+#: the fade-in when the engine comes back after the sound server was lost
+RESTORE_FADE = RESTORE
 #: after the timer's end, the engine rests this long after the layers' fade (they stop first)
 REST_MARGIN = 0.5
 #: the longest a front end should wait between two `tick()` calls
@@ -95,6 +97,23 @@ class Session:
         if self.timer is not None:
             self.timer.restart(now)
             self._follow_timer(now)
+
+    def restore(self) -> None:
+        """The engine came back silent (the sound server returned): bring the sound back as
+        it should be now, fading in over `RESTORE_FADE` seconds; the timer kept its deadline."""
+        if not self.started:
+            return
+        if self.ended:
+            self._apply(Mix(master=self.mix.master), ramp=0.0)
+            self._call(lambda e: e.rest())
+            return
+        self._apply(self.mix, ramp=0.0)
+        if self.paused:
+            return  # the new engine starts silent: it stays so
+        if self.timer is not None:
+            self._follow_timer(self.clock())  # from silence to the curve over RESTORE
+        else:
+            self._call(lambda e: e.fade_master(1.0, RESTORE_FADE, "loudness"))
 
     def _apply(self, mix: Mix, ramp: float | None = None) -> None:
         if self.port is not None and self.started:

@@ -47,6 +47,8 @@ def add_timer_options(p: argparse.ArgumentParser, then_help: str | None = None) 
 #: big buffers, which wake the audio thread less often (each wake-up has a fixed cost); JACK
 #: keeps its server's period, the null output its default
 PLAYER_BUFFER = {"auto": 4096}
+#: back-ends whose engine runs in a child process (see `open_engine`)
+GUARDED = ("auto", "jack")
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,19 @@ def _missing_text(missing) -> str:
     return missing_message(missing)
 
 
+def open_engine(audio: str, device, catalog):
+    """A sound card's output runs in a child process (`GuardedEngine`): a sound server that
+    goes away then ends only that child, and the player reopens the output when it is back.
+    The null output runs here."""
+    if audio in GUARDED:
+        from ambience.guarded import GuardedEngine
+
+        return GuardedEngine(audio, device=device, buffer=PLAYER_BUFFER.get(audio))
+    from ambience.engine import Engine
+
+    return Engine(audio, device=device, catalog=catalog, buffer=PLAYER_BUFFER.get(audio))
+
+
 def run(args: argparse.Namespace) -> int:
     request = request_from_args(args, then_default="quit")
     if not request.mix.audible():
@@ -175,7 +190,7 @@ def run(args: argparse.Namespace) -> int:
         )
     audio, device = common.audio_of(args)
     from ambience.cli import player
-    from ambience.engine import AudioUnavailable, Engine, EngineError
+    from ambience.core.playback import AudioUnavailable, PlaybackError
     from ambience.core.timer import SleepTimer
 
     timer = None
@@ -186,8 +201,7 @@ def run(args: argparse.Namespace) -> int:
     interrupts = player.Interrupts().install()
     try:
         try:
-            engine = Engine(audio, device=device, catalog=request.catalog,
-                            buffer=PLAYER_BUFFER.get(audio))
+            engine = open_engine(audio, device, request.catalog)
         except AudioUnavailable as exc:
             raise common.CliError(str(exc), status=2) from None
         if interrupts.stop.is_set():
@@ -196,7 +210,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             return player.play(engine, request.mix, timer=timer, label=request.label,
                                interrupts=interrupts)
-        except EngineError as exc:
+        except PlaybackError as exc:
             raise common.CliError(str(exc)) from None
     finally:
         interrupts.restore()

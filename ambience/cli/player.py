@@ -10,6 +10,7 @@ On a terminal the status is a rich live line; otherwise plain lines, one per cha
 
 from __future__ import annotations
 
+import queue
 import signal
 import threading
 import time
@@ -19,6 +20,7 @@ from ambience.core.durations import format_clock, format_duration
 from ambience.core.mix import Mix
 from ambience.core.playback import DirectPort, Playback
 from ambience.core.timer import SleepTimer
+from ambience.guarded import GuardedEngine
 from ambience.session import Session
 
 #: the fade when the user stops playback (Ctrl-C, SIGTERM)
@@ -91,12 +93,15 @@ class Status:
 
         return Text.assemble(("■ ", "dim"), (self.label, "bold"), (f"  {what}", "dim"))
 
-    def line(self, now: float, stopping: bool = False, silent: bool = False):
+    def line(self, now: float, stopping: bool = False, silent: bool = False,
+             lost: bool = False):
         from rich.text import Text
 
         text = Text()
         text.append("▶ ", style="green")
         text.append(self.label, style="bold")
+        if lost:
+            text.append("  sound server lost, reconnecting…", style="yellow")
         phase = self.phase(now, stopping, silent)
         if phase == "stopping":
             text.append("  stopping…", style="yellow")
@@ -142,6 +147,10 @@ def play(
     interrupts = interrupts or Interrupts().install()
     session = Session(DirectPort(engine), mix, clock=clock)
     session.timer = timer
+    states: queue.SimpleQueue[str] = queue.SimpleQueue()
+    if isinstance(engine, GuardedEngine):
+        engine.on_state = states.put
+    lost = False
     status = Status(label, timer)
     said: set[str] = set()
 
@@ -166,6 +175,15 @@ def play(
                         transient=False, redirect_stdout=False, redirect_stderr=False)
             live.start()
         while not interrupts.stop.is_set():
+            while not states.empty():
+                lost = states.get() == "lost"
+                if lost:
+                    said.discard("back")
+                    say("lost", "sound server lost, reconnecting… (the timer keeps its time)")
+                else:
+                    said.discard("lost")
+                    session.restore()
+                    say("back", f"sound back: {engine.device}")
             for event in session.tick():
                 if event.kind == "fading" and timer is not None:
                     say("fade", f"fading out: {format_duration(timer.remaining(clock()))} to silence")
@@ -177,7 +195,7 @@ def play(
                 elif event.kind == "ended":
                     say("end", "timer ended: silent, layers stopped; Ctrl-C to quit")
             if live is not None:
-                live.update(status.line(clock(), silent=session.ended))
+                live.update(status.line(clock(), silent=session.ended, lost=lost))
             interrupts.stop.wait(session.next_check())
         # a calm stop: fade out, unless a second interrupt comes or nothing sounds
         if not session.silent and not interrupts.abort.is_set():

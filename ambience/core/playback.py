@@ -18,6 +18,10 @@ from ambience.core.mix import Mix
 Points = Sequence[tuple[float, float]]
 
 
+class AudioUnavailable(Exception):
+    """No way to make sound with the chosen back-end; the message names the way out."""
+
+
 class PlaybackError(Exception):
     """Some sounds of a mix could not be played; `problems` maps each sound id to the reason
     (unknown sound, undecodable file...). The other layers of the mix play on."""

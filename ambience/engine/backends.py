@@ -16,6 +16,7 @@ import signal
 import threading
 from dataclasses import dataclass
 
+from ambience.core.playback import AudioUnavailable
 from ambience.engine.quiet import fds_to_devnull, import_pyo
 
 pyo = import_pyo()
@@ -30,10 +31,6 @@ DEFAULT_RATE = 48000
 #: a slider move waits at most one buffer more before its 50 ms ramp starts.
 #: JACK's period is the JACK server's to choose.
 DEFAULT_BUFFER = {"auto": 1024, "jack": 256, "null": 256, "manual": 256}
-
-
-class AudioUnavailable(Exception):
-    """No way to make sound with the chosen back-end; the message names the way out."""
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,7 @@ class Engine:
         buffer: int | None = None,
         catalog: Catalog | None = None,
         seed: int | None = None,
-        fade_in: float = START_FADE,
+        fade_in: float | None = START_FADE,
         layer_factory: Callable[[SoundInfo, dict], Source] | None = None,
     ):
         self._booted: Booted = open_server(audio, device, rate, buffer)
@@ -138,7 +138,8 @@ class Engine:
         #: engine time after which the server stops computing (`rest`), and whether it has
         self._rest_at: float | None = None
         self.resting = False
-        self.master = MasterChain(self.server, initial=0.0 if fade_in > 0 else 1.0)
+        silent = fade_in is None or fade_in > 0
+        self.master = MasterChain(self.server, initial=0.0 if silent else 1.0)
         #: stream ids of newly built layers, to be computed ahead of the master chain
         self._ahead: list[set[int]] = []
         #: called at the start of every buffer in the audio thread (benchmarks time it)
@@ -157,7 +158,9 @@ class Engine:
                     daemon=True,
                 )
                 self._thread.start()
-        if fade_in > 0:
+        if fade_in is None:  # silent until told (a session restoring itself decides)
+            self.set_master_envelope([(0.0, 0.0)])
+        elif fade_in > 0:
             self.fade_master(1.0, fade_in, curve="loudness")
         else:
             self.set_master_envelope([(0.0, 1.0)])

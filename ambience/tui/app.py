@@ -32,6 +32,7 @@ from ambience.tui.bridge import (
     EngineProblem,
     EngineReady,
     LevelFeed,
+    OutputState,
     start_engine,
 )
 from ambience.tui.widgets.header import MixerHeader
@@ -124,7 +125,14 @@ class AmbienceApp(App[int]):
         self.debouncer = saving.session_debouncer(self.preset, SESSION_INTERVAL, self.catalog)
 
     # ------------------------------------------------------------------ start
-    def _default_factory(self):
+    def _default_factory(self) -> Playback:
+        """A sound card's output runs in a child process (`GuardedEngine`), so a sound
+        server that goes away cannot take the mixer with it; the null output runs here."""
+        if self.audio in ("auto", "jack"):
+            from ambience.guarded import GuardedEngine
+
+            return GuardedEngine(self.audio, device=self.device,
+                                 on_state=lambda state: self.post_message(OutputState(state)))
         from ambience.engine import Engine
 
         return Engine(self.audio, device=self.device, catalog=self.catalog)
@@ -215,6 +223,19 @@ class AmbienceApp(App[int]):
         self.header.no_sound = True
         self.header.output = message.reason.split(". ")[0].rstrip(".")
         self.notify(message.reason, title="No sound", severity="error", timeout=15)
+        self.refresh(repaint=True)
+
+    def on_output_state(self, message: OutputState) -> None:
+        """The sound server went away or came back; the session keeps its time meanwhile."""
+        if message.state == "lost":
+            self.header.output = "sound server lost, reconnecting…"
+            self.notify("sound server lost: reconnecting… (the timer keeps its time)",
+                        title="No sound", severity="warning", timeout=8)
+            return
+        self.session.restore()
+        engine = self.engine
+        self.header.output = str(getattr(engine, "device", self.audio))
+        self.notify("sound is back", timeout=3)
         self.refresh(repaint=True)
 
     def on_unmount(self) -> None:

@@ -51,6 +51,14 @@ class EngineProblem(Message):
         self.text = text
 
 
+class OutputState(Message):
+    """The output was lost (`lost`: the sound server went away) or is back (`back`)."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__()
+        self.state = state
+
+
 def start_engine(factory: EngineFactory) -> Message:
     """Run in a thread worker: build the engine, return the message to post."""
     try:
