@@ -108,6 +108,26 @@ def proc_cpu(pid: int) -> float | None:
         return None
 
 
+def tree_cpu(pid: int) -> float | None:
+    """CPU seconds of a process and its living children (the player's engine runs in a
+    child process on a sound card's output); None once the process is gone."""
+    own = proc_cpu(pid)
+    if own is None:
+        return None
+    total = own
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            total += tree_cpu(int(entry)) or 0.0
+    return total
+
+
 def proc_status(field: str, pid: int | str = "self") -> int | None:
     """A `/proc/PID/status` field in KiB (VmRSS, VmHWM...), None if unreadable."""
     try:

@@ -500,7 +500,8 @@ def gstreamer_live(env: dict, seconds: float) -> dict:
 
 def player_live(env: dict, seconds: float) -> dict:
     """`ambience play` itself (its own buffer size, status line and session) playing the
-    standard mix into the same sink: its process CPU while playing, and for `seconds` after
+    standard mix into the same sink: the CPU of its process and of its engine's child process
+    while playing, and for `seconds` after
     its sleep timer ended with "stop" (layers stopped, the engine at rest)."""
     command = [sys.executable, "-m", "ambience", "play", str(common.STANDARD_MIX),
                "--audio", "auto"]
@@ -510,9 +511,9 @@ def player_live(env: dict, seconds: float) -> dict:
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             time.sleep(settle)
-            c0, w0 = common.proc_cpu(proc.pid), time.monotonic()
+            c0, w0 = common.tree_cpu(proc.pid), time.monotonic()
             time.sleep(seconds)
-            c1, w1 = common.proc_cpu(proc.pid), time.monotonic()
+            c1, w1 = common.tree_cpu(proc.pid), time.monotonic()
             alive = proc.poll() is None
         finally:
             stop_process(proc)
