@@ -27,6 +27,8 @@ from ambience.core.mix import Mix
 from ambience.core.playback import Playback, Port
 from ambience.core.timer import RESTORE, SleepTimer, TimerState
 
+#: crossfade when another preset is opened (the mixer's `o`, `ambience ctl preset`)
+OPEN_RAMP = 3.0
 #: pause / resume fade (linear, short)
 PAUSE_FADE = 0.4
 #: the fade when a timer ends sooner than its curve planned (shortened past its end)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+
 import numpy as np
 import pytest
 
@@ -10,12 +13,16 @@ RATE = 48000
 
 @pytest.fixture(autouse=True)
 def user_folders(tmp_path, monkeypatch):
-    """Every test gets empty user config, data and state folders (XDG on Linux)."""
+    """Every test gets empty user config, data, state and runtime folders (XDG on Linux)."""
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         folder = tmp_path / var.lower()
         folder.mkdir()
         monkeypatch.setenv(var, str(folder))
-    return tmp_path
+    # a runtime folder of its own (the control socket): short, as socket paths must be
+    runtime = tempfile.mkdtemp(prefix="amb-rt-")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", runtime)
+    yield tmp_path
+    shutil.rmtree(runtime, ignore_errors=True)
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ import argparse
 import sys
 
 from ambience import __version__
-from ambience.cli import common, devices, play, presets, render, sounds
+from ambience.cli import common, ctl, devices, play, presets, render, sounds
 
 #: modules that add subcommands: each has `add_parser(subparsers)`; its parser sets `run`
-COMMANDS = [play, render, presets, devices, sounds]
+COMMANDS = [play, render, presets, devices, sounds, ctl]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ambience {__version__}")
     common.add_audio_options(parser)
+    common.add_replace_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMANDS:
         module.add_parser(sub)

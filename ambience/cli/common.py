@@ -42,6 +42,39 @@ def add_audio_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_replace_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--replace", action="store_true", default=argparse.SUPPRESS,
+        help="if a mixer or player already runs for this user, ask it to quit (it fades out) "
+        "and take over",
+    )
+
+
+def claim_control(args: argparse.Namespace):
+    """One mixer per user: the control socket for this process (None when it cannot be
+    made: the sound plays on, without remote control), or a CliError telling how to steer
+    the running one; with --replace, the running one is asked to quit first."""
+    from ambience.control.client import replace_running
+    from ambience.control.server import AlreadyRunning, ControlUnavailable, claim
+
+    try:
+        try:
+            return claim()
+        except AlreadyRunning as exc:
+            if not getattr(args, "replace", False):
+                raise CliError(str(exc)) from None
+            if not replace_running(exc.path):
+                raise CliError(f"the running mixer (pid {exc.pid}) did not quit; "
+                               f"stop it with Ctrl-C or `kill {exc.pid}`") from None
+            try:
+                return claim()
+            except AlreadyRunning as again:  # a third one was quicker
+                raise CliError(str(again)) from None
+    except (ControlUnavailable, OSError) as exc:
+        error(f"remote control unavailable ({exc}); playing without it")
+        return None
+
+
 #: the commands that play sound, hence take --audio and --device (None: the mixer)
 AUDIO_COMMANDS = (None, "play")
 
@@ -55,7 +88,7 @@ def refuse_inapplicable(parser: argparse.ArgumentParser, args: argparse.Namespac
         command = f"{command} {getattr(args, f'{command}_command')}"
     where = f"`ambience {command}`" if command else "the mixer"
     if command not in AUDIO_COMMANDS:  # theirs would win: this one is never ignored
-        given = [o for o in ("audio", "device") if hasattr(args, o)]
+        given = [o for o in ("audio", "device", "replace") if hasattr(args, o)]
         if given:
             raise CliError(_not_here(f"--{given[0]}", command, ["the mixer", "`ambience play`"]))
     help_hint = f"`ambience {command + ' ' if command else ''}--help` lists what it takes"
@@ -153,7 +186,8 @@ def open_mixer(args: argparse.Namespace) -> int:
     from ambience.tui.launch import run  # Textual loads only for the mixer
 
     audio, device = audio_of(args)
-    return run(audio=audio, device=device)
+    control = claim_control(args)
+    return run(audio=audio, device=device, control=control)
 
 
 def mix_from_args(args: argparse.Namespace, base=None):

@@ -25,6 +25,7 @@ def add_parser(sub) -> None:
     add_timer_options(p, then_help="at the timer's end: quit (default here) or stop "
                       "(stay open, silent, until Ctrl-C)")
     common.add_audio_options(p)
+    common.add_replace_option(p)
     p.set_defaults(run=run)
 
 
@@ -197,6 +198,8 @@ def run(args: argparse.Namespace) -> int:
     if request.timer is not None:
         t = request.timer
         timer = SleepTimer(t.duration, t.fade, t.then)
+    # one player per user: claimed before the engine boots (or told how to steer the other)
+    control = common.claim_control(args)
     # signals are caught before the engine boots, so an early Ctrl-C is calm too
     interrupts = player.Interrupts().install()
     try:
@@ -208,9 +211,12 @@ def run(args: argparse.Namespace) -> int:
             engine.close()
             return 0
         try:
+            played, control = control, None  # play() releases it
             return player.play(engine, request.mix, timer=timer, label=request.label,
-                               interrupts=interrupts)
+                               interrupts=interrupts, control=played, catalog=request.catalog)
         except PlaybackError as exc:
             raise common.CliError(str(exc)) from None
     finally:
         interrupts.restore()
+        if control is not None:
+            control.release()

@@ -33,6 +33,8 @@ class Interrupts:
     def __init__(self):
         self.stop = threading.Event()
         self.abort = threading.Event()
+        #: set by signals and by remote commands: the loop's wait ends at once
+        self.wake = threading.Event()
         self.count = 0
         self._old: dict = {}
 
@@ -43,6 +45,7 @@ class Interrupts:
         else:
             self.abort.set()
             self.stop.set()
+        self.wake.set()
 
     def install(self) -> Interrupts:
         if threading.current_thread() is threading.main_thread():
@@ -94,7 +97,7 @@ class Status:
         return Text.assemble(("■ ", "dim"), (self.label, "bold"), (f"  {what}", "dim"))
 
     def line(self, now: float, stopping: bool = False, silent: bool = False,
-             lost: bool = False):
+             lost: bool = False, paused: bool = False):
         from rich.text import Text
 
         text = Text()
@@ -105,6 +108,9 @@ class Status:
         phase = self.phase(now, stopping, silent)
         if phase == "stopping":
             text.append("  stopping…", style="yellow")
+            return text
+        if phase == "silent" and paused:
+            text.append("  paused · `ambience ctl resume` plays again", style="dim")
             return text
         if phase == "silent":
             text.append("  timer ended: silent · Ctrl-C to quit", style="dim")
@@ -137,9 +143,12 @@ def play(
     console=None,
     clock: Callable[[], float] = time.monotonic,
     interrupts: Interrupts | None = None,
+    control=None,
+    catalog=None,
 ) -> int:
     """Play `mix` on `engine` until stopped; returns the exit status (0). Closes the engine.
-    What happens over the night is the session's (`ambience.session`); this shows it."""
+    What happens over the night is the session's (`ambience.session`); this shows it.
+    `control` (a claimed `ambience.control.server.Listener`) is served for `ambience ctl`."""
     from rich.console import Console
 
     console = console or Console(highlight=False)
@@ -153,6 +162,8 @@ def play(
     lost = False
     status = Status(label, timer)
     said: set[str] = set()
+    front = PlayerFront(session, catalog, label, interrupts)
+    remote = _Remote(front, control, interrupts)
 
     def say(key: str, message: str) -> None:
         """Plain mode: one line per change of state."""
@@ -174,7 +185,9 @@ def play(
             live = Live(status.line(clock()), console=console, refresh_per_second=4,
                         transient=False, redirect_stdout=False, redirect_stderr=False)
             live.start()
+        remote.start()
         while not interrupts.stop.is_set():
+            remote.drain()
             while not states.empty():
                 lost = states.get() == "lost"
                 if lost:
@@ -184,6 +197,7 @@ def play(
                     said.discard("lost")
                     session.restore()
                     say("back", f"sound back: {engine.device}")
+            timer = session.timer
             for event in session.tick():
                 if event.kind == "fading" and timer is not None:
                     say("fade", f"fading out: {format_duration(timer.remaining(clock()))} to silence")
@@ -195,8 +209,12 @@ def play(
                 elif event.kind == "ended":
                     say("end", "timer ended: silent, layers stopped; Ctrl-C to quit")
             if live is not None:
-                live.update(status.line(clock(), silent=session.ended, lost=lost))
-            interrupts.stop.wait(session.next_check())
+                status.label, status.timer = front.name, session.timer
+                live.update(status.line(clock(), silent=session.silent, lost=lost,
+                                        paused=session.paused))
+            interrupts.wake.wait(session.next_check())
+            interrupts.wake.clear()
+        remote.close()
         # a calm stop: fade out, unless a second interrupt comes or nothing sounds
         if not session.silent and not interrupts.abort.is_set():
             say("stop", f"stopping: fading out over {STOP_FADE:g}s")
@@ -206,9 +224,83 @@ def play(
             interrupts.abort.wait(STOP_FADE + 0.1)
         return 0
     finally:
+        remote.close()
         if live is not None:
             live.update(status.final(final))
             live.stop()
         # from here on a further Ctrl-C is the default one: it ends the process quickly
         interrupts.restore()
         engine.close()
+
+
+class PlayerFront:
+    """What a remote command changes in the player (see `ambience.control.commands`)."""
+
+    def __init__(self, session: Session, catalog, name: str, interrupts: Interrupts):
+        self.session = session
+        self._catalog = catalog
+        self.name = name
+        self.interrupts = interrupts
+
+    @property
+    def catalog(self):
+        if self._catalog is None:
+            from ambience.library.catalog import load_catalog
+
+            self._catalog = load_catalog()
+        return self._catalog
+
+    def label(self) -> str:
+        return self.name
+
+    def change_mix(self, mix: Mix, ramp: float | None = None) -> None:
+        self.session.set_mix(mix, ramp=ramp)
+
+    def open_preset(self, preset) -> None:
+        from ambience.session import OPEN_RAMP
+
+        mix, _missing = preset.to_mix(self.catalog)
+        self.name = preset.name
+        self.session.set_mix(mix, ramp=OPEN_RAMP)
+
+    def changed(self) -> None:
+        pass  # the loop shows the session's state at its next turn
+
+    def quit(self) -> None:
+        self.interrupts.stop.set()
+        self.interrupts.wake.set()
+
+
+class _Remote:
+    """The control socket of the player: commands wait in an inbox the loop drains."""
+
+    def __init__(self, front: PlayerFront, listener, interrupts: Interrupts):
+        self.front = front
+        self.listener = listener
+        self.server = None
+        self.inbox = None
+        self.interrupts = interrupts
+
+    def start(self) -> None:
+        if self.listener is None:
+            return
+        from ambience.control.server import ControlServer, Inbox
+
+        self.inbox = Inbox(self.interrupts.wake.set)
+        self.server = ControlServer(self.listener, self.inbox.submit).start()
+
+    def drain(self) -> None:
+        if self.inbox is not None:
+            from ambience.control.commands import execute
+
+            self.inbox.drain(lambda command: execute(self.front, command))
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        elif self.listener is not None:
+            self.listener.release()
+        self.listener = None
+        if self.inbox is not None:
+            self.inbox.close()

@@ -23,7 +23,7 @@ from ambience.core.mix import Layer, Mix
 from ambience.core.playback import Levels, Playback
 from ambience.core.timer import SleepTimer
 from ambience.library.catalog import Catalog, load_catalog
-from ambience.session import PAUSE_FADE, POLL, Session
+from ambience.session import OPEN_RAMP, PAUSE_FADE, POLL, Session
 from ambience.tui import saving, startup
 from ambience.tui.commands import MixerCommands
 from ambience.tui.bridge import (
@@ -40,8 +40,6 @@ from ambience.tui.widgets.meter import MeterColumn
 from ambience.tui.widgets.mixer_row import MASTER, MixerRow, MuteMark
 from ambience.tui.widgets.slider import Slider
 
-#: crossfade when a preset is opened
-OPEN_RAMP = 3.0
 #: fade-out before quitting
 QUIT_FADE = 1.0
 #: `+`/`-` change a running timer by this much
@@ -99,8 +97,12 @@ class AmbienceApp(App[int]):
         clock: Callable[[], float] = time.monotonic,
         levels: Callable[[], Levels | None] | None = None,
         restore: bool = True,
+        control=None,
     ) -> None:
         super().__init__()
+        #: a claimed control socket (`ambience.control.server.Listener`) to serve
+        self._control_listener = control
+        self.control = None
         self.catalog = catalog if catalog is not None else load_catalog()
         self.audio = audio
         self.device = device
@@ -181,6 +183,11 @@ class AmbienceApp(App[int]):
         header.countdown_source = self.countdown_text
         self.set_interval(1.0, self.debouncer.poll)
         self.set_interval(POLL, self.check_timer)
+        if self._control_listener is not None:
+            from ambience.tui.remote import MixerControl
+
+            self.control = MixerControl(self, self._control_listener).start()
+            self._control_listener = None
         for warning in self._start_warnings:
             self.notify(warning, severity="warning", timeout=8)
         rows = self.sound_rows()
@@ -242,6 +249,10 @@ class AmbienceApp(App[int]):
         with self._handover:
             self._gone = True
             pending, self._pending_engine = self._pending_engine, None
+        if self.control is not None:
+            self.control.close()
+        elif self._control_listener is not None:
+            self._control_listener.release()
         self.debouncer.flush()
         self.bridge.close()
         if pending is not None:
@@ -615,8 +626,8 @@ class AmbienceApp(App[int]):
         self.exit(0)
 
 
-def run_app(audio: str = "auto", device: str | int | None = None) -> int:
-    """Entry point of `ambience` with no command."""
-    app = AmbienceApp(audio=audio, device=device)
+def run_app(audio: str = "auto", device: str | int | None = None, control=None) -> int:
+    """Entry point of `ambience` with no command; `control` is its claimed control socket."""
+    app = AmbienceApp(audio=audio, device=device, control=control)
     result = app.run()
     return int(result or app.return_code or 0)

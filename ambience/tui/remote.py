@@ -1,0 +1,64 @@
+"""The mixer's side of `ambience ctl` and media keys: commands run on the interface's thread
+through the same methods as its keys, so a change shows at once and the last session is
+saved as usual."""
+
+from __future__ import annotations
+
+from ambience.control.commands import execute
+from ambience.control.protocol import Command
+from ambience.core.mix import Mix
+
+
+class MixerFront:
+    """The mixer seen by `ambience.control.commands` (called on the interface's thread)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    @property
+    def session(self):
+        return self.app.session
+
+    @property
+    def catalog(self):
+        return self.app.catalog
+
+    def label(self) -> str:
+        return self.app.preset_name
+
+    def change_mix(self, mix: Mix, ramp: float | None = None) -> None:
+        self.app.change_mix(mix, ramp=ramp)
+        if self.app.active_only:
+            self.app._apply_filters()
+
+    def open_preset(self, preset) -> None:
+        self.app.open_preset(preset)
+
+    def changed(self) -> None:
+        self.app.check_timer()  # a timer shortened past its end ends now; shows the header
+
+    def quit(self) -> None:
+        if not self.app._quitting:
+            self.app.action_quit_fade()
+
+
+class MixerControl:
+    """Serves a claimed control socket for `app` until `close`."""
+
+    def __init__(self, app, listener):
+        from ambience.control.server import ControlServer
+
+        self.app = app
+        self.front = MixerFront(app)
+        self.server = ControlServer(listener, self.dispatch)
+
+    def start(self) -> MixerControl:
+        self.server.start()
+        return self
+
+    def dispatch(self, command: Command) -> dict:
+        """On the server's thread: run `command` on the interface's thread, wait for it."""
+        return self.app.call_from_thread(execute, self.front, command)
+
+    def close(self) -> None:
+        self.server.close()
