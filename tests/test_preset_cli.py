@@ -77,14 +77,55 @@ def test_share_then_import_saves_a_user_preset(capsys):
     assert run("share", "ocean sleep") == 0
     line = capsys.readouterr().out.strip()
     assert decode_share_line(line).name == "Ocean sleep"
-    with pytest.raises(CliError, match="--force"):
-        run("import", line)
     assert run("import", line, "--name", "Ocean mine") == 0
     saved = load_preset(paths.user_presets_dir() / "ocean-mine.toml")
     assert saved.name == "Ocean mine" and saved.timer.duration == "45m"
+    # a name the user chose, taken by another mix: ask for --force rather than rename
+    f = paths.user_presets_dir() / "ocean-mine.toml"
+    f.write_text(f.read_text().replace("level = 0.", "level = 0.1", 1))
     with pytest.raises(CliError, match="--force"):
         run("import", line, "--name", "ocean MINE")
     assert run("import", line, "--name", "ocean mine", "--force") == 0
+    replaced = load_preset(f)
+    assert replaced.name == "ocean mine" and replaced.layers == saved.layers
+
+
+def user_files() -> list[str]:
+    folder = paths.user_presets_dir()
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_importing_a_bundled_presets_own_line_says_you_already_have_it(capsys):
+    run("share", "rainy study")
+    line = capsys.readouterr().out.strip()
+    assert run("import", line) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "you already have Rainy study (a bundled preset): the same mix, nothing saved" in out
+    assert user_files() == []
+
+
+def test_importing_a_changed_bundled_preset_saves_it_under_a_free_name(capsys, tmp_path):
+    from ambience.library.presets import find_preset
+    from ambience.library.share import encode_share_line
+
+    bundled = find_preset("Rainy study")
+    friends = find_preset("Rainy study")
+    friends.layers[0].level = round(1 - friends.layers[0].level, 2)
+    line = encode_share_line(friends)
+    assert run("import", line) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "saved as Rainy study (2) to" in out
+    assert "`Rainy study` is a bundled preset, with another mix" in out
+    assert user_files() == ["rainy-study-2.toml"]
+    mine = find_preset("Rainy study (2)")
+    assert mine.layers == friends.layers and find_preset("Rainy study") == bundled
+    # the same line again: already there; a third mix: the next free name
+    assert run("import", line) == 0
+    assert "you already have Rainy study (2)" in " ".join(capsys.readouterr().out.split())
+    friends.master = 0.5
+    assert run("import", encode_share_line(friends)) == 0
+    assert "saved as Rainy study (3)" in " ".join(capsys.readouterr().out.split())
+    assert user_files() == ["rainy-study-2.toml", "rainy-study-3.toml"]
 
 
 def test_import_a_share_line_kept_in_a_text_file(tmp_path, capsys):

@@ -122,6 +122,58 @@ def test_a_known_layer_removed_from_the_mix_is_not_brought_back():
     assert [layer.sound for layer in saved.layers] == ["brown"]
 
 
+THREE = """\
+format = 1
+name = "Three"
+[[layers]]
+sound = "rain"
+level = 0.6
+[[layers]]
+sound = "thunder"
+level = 0.25
+pan = -0.5
+[[layers]]
+sound = "brown"
+level = 0.2
+"""
+
+
+def test_a_layer_taken_to_zero_and_back_keeps_its_place_in_the_saved_list():
+    p = loads_preset(THREE)
+    known = catalog("rain", "thunder", "brown")
+    mix, _ = p.to_mix(known)
+    back = mix.without("thunder").with_level("thunder", 0.4)  # what the mixer does at 0
+    assert [layer.sound for layer in back.layers] == ["rain", "brown", "thunder"]
+    saved = preset_from_mix(back, "Three", base=p, catalog=known)
+    assert [(x.sound, x.level) for x in saved.layers] == [
+        ("rain", 0.6), ("thunder", 0.4), ("brown", 0.2)]
+    assert saved.layers[1].extra == {"pan": -0.5}  # unknown keys survive the trip through 0
+    assert loads_preset(dumps_preset(saved)) == saved
+
+
+def test_a_sound_this_installation_lacks_keeps_its_place_when_saved():
+    p = loads_preset(THREE)
+    known = catalog("rain", "brown")  # no thunder here
+    mix, missing = p.to_mix(known)
+    assert [m[0] for m in missing] == ["thunder"]
+    saved = preset_from_mix(mix.with_level("brown", 0.5), "Three", base=p, catalog=known)
+    assert [(x.sound, x.level) for x in saved.layers] == [
+        ("rain", 0.6), ("thunder", 0.25), ("brown", 0.5)]
+
+
+def test_new_layers_are_saved_in_the_order_they_first_joined_the_mix():
+    p = loads_preset(THREE)
+    known = catalog("rain", "thunder", "brown", "wind", "fire")
+    mix, _ = p.to_mix(known)
+    mix = mix.with_level("wind", 0.3).with_level("fire", 0.2)
+    mix = mix.without("wind").with_level("wind", 0.3)  # wind to 0 and back: now after fire
+    saved = preset_from_mix(mix, "Three", base=p, catalog=known,
+                            order=["rain", "thunder", "brown", "wind", "fire"])
+    assert [x.sound for x in saved.layers] == ["rain", "thunder", "brown", "wind", "fire"]
+    plain = preset_from_mix(mix, "Three", base=p, catalog=known)  # no order: the mix's
+    assert [x.sound for x in plain.layers] == ["rain", "thunder", "brown", "fire", "wind"]
+
+
 def test_preset_from_mix_without_base_is_plain():
     p = preset_from_mix(Mix(0.5, (Layer("rain", 0.25),)), "Plain")
     assert p == Preset(name="Plain", master=0.5, layers=[PresetLayer("rain", 0.25)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ambience.library import paths
+from ambience.library.catalog import load_catalog
 from ambience.core.mix import Layer, Mix
 from ambience.library.preset import Preset, PresetError, PresetExists, PresetLayer, load_preset, save_preset
 from ambience.library.presets import (
@@ -163,7 +164,53 @@ def test_debouncer_writes_the_real_file_and_keeps_the_base():
     deb.feed(Mix(0.7, (Layer("rain", 0.5),)))
     back = load_last_session()
     assert back.name == "Mine" and back.extra == {"mood": "x"}
-    assert [layer.sound for layer in back.layers] == ["rain", "friends-tent"]
+    # the base's layers keep their place, missing ones included; new layers follow
+    assert [layer.sound for layer in back.layers] == ["friends-tent", "rain"]
+
+
+def test_debouncer_keeps_a_new_layer_in_place_when_it_goes_to_zero_and_back():
+    base = find_preset("Rainy study")
+    clock = Clock()
+    deb = Debouncer(interval=0.0, clock=clock, base=base)
+    mix = base.to_mix(load_catalog())[0]
+    for step in (mix.with_level("wind", 0.3),
+                 mix.with_level("wind", 0.3).with_level("fire", 0.2),
+                 mix.with_level("fire", 0.2),  # wind at 0: out of the mix
+                 mix.with_level("fire", 0.2).with_level("wind", 0.35),  # and back
+                 mix.without("thunder").with_level("fire", 0.2).with_level("wind", 0.35),
+                 mix.with_level("fire", 0.2).with_level("wind", 0.35).with_level("thunder", 0.1)):
+        clock.now += 1
+        assert deb.feed(step)
+    saved = load_last_session()
+    assert [(x.sound, x.level) for x in saved.layers] == [
+        ("rain", 0.6), ("thunder", 0.1), ("paper", 0.2), ("clock", 0.15), ("brown", 0.2),
+        ("wind", 0.35), ("fire", 0.2)]
+
+
+def test_an_edited_bundled_preset_saved_under_a_new_name_drops_its_author_and_description():
+    from ambience.library.preset import preset_from_mix
+
+    bundled = find_preset("Rainy study")
+    assert bundled.author == "ambience" and bundled.description
+    catalog = load_catalog()
+    edited = bundled.to_mix(catalog)[0].with_level("rain", 0.3)
+    mine = preset_from_mix(edited, "My study", base=bundled, catalog=catalog)
+    save_user_preset(mine)
+    back = find_preset("My study")
+    assert back.author == "" and back.description == ""
+    assert "author" not in back.source.read_text()
+    # the same through the last session (the base after a restart), and under its own name
+    save_last_session(preset_from_mix(edited, bundled.name, base=bundled, catalog=catalog))
+    session = load_last_session()
+    assert session.author == "ambience"  # same name: still the bundled preset, edited
+    again = preset_from_mix(edited, "My study 2", base=session, catalog=catalog)
+    assert again.author == "" and again.description == ""
+    # a preset of the user's own keeps its words under a new name
+    own = Preset(name="Mine", description="my words", author="me",
+                 layers=[PresetLayer("rain", 0.5)])
+    copy = preset_from_mix(Mix(1.0, (Layer("rain", 0.4),)), "Mine too", base=own,
+                           catalog=catalog)
+    assert (copy.author, copy.description) == ("me", "my words")
 
 
 def test_debouncer_failure_is_kept_not_raised():

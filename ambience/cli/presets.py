@@ -215,13 +215,11 @@ def run_import(args: argparse.Namespace) -> int:
     from rich.markup import escape
 
     from ambience.library.preset import PresetError, PresetExists
-    from ambience.library.presets import save_user_preset
+    from ambience.library.presets import import_preset
 
     preset = _read_import(args.source)
-    if args.name:
-        preset.name = args.name.strip()
     try:
-        path = save_user_preset(preset, force=args.force)
+        done = import_preset(preset, name=args.name, force=args.force)
     except PresetExists as exc:
         raise CliError(f"{exc} (or pick another name with --name)") from None
     except PresetError as exc:
@@ -229,7 +227,20 @@ def run_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CliError(f"cannot save the preset: {exc}") from None
     console = _console()
-    console.print(f"saved [bold]{escape(preset.name)}[/] to {escape(str(path))}")
+    name = escape(preset.name)
+    if done.outcome == "same":
+        where = "a bundled preset" if done.existing.origin == "bundled" else escape(
+            str(done.path))
+        console.print(f"you already have [bold]{name}[/] ({where}): the same mix, nothing "
+                      "saved")
+        return 0
+    if done.outcome == "renamed":
+        other = done.existing
+        whose = "a bundled preset" if other.origin == "bundled" else "one of yours"
+        console.print(f"saved as [bold]{name}[/] to {escape(str(done.path))}: "
+                      f"`{escape(other.name)}` is {whose}, with another mix")
+    else:
+        console.print(f"saved [bold]{name}[/] to {escape(str(done.path))}")
     _warn_missing(console, preset)
     return 0
 

@@ -133,38 +133,67 @@ def missing_message(missing: list[tuple[str, list[str]]]) -> str:
     return f"not playing unknown sounds {', '.join(parts)}; they stay in the preset when it is saved"
 
 
-def preset_from_mix(mix: Mix, name: str, base: Preset | None = None, catalog=None) -> Preset:
+def preset_from_mix(mix: Mix, name: str, base: Preset | None = None, catalog=None,
+                    order: list[str] | None = None) -> Preset:
     """A preset for `mix`. With `base` (the preset the mix came from) its description, author,
     timer, unknown keys, per-layer unknown keys and its layers whose sound is missing from
-    `catalog` (loaded when needed) are kept, so saving loses nothing."""
-    base_layers = {layer.sound: layer for layer in base.layers} if base else {}
-    layers = [
-        PresetLayer(
-            layer.sound, layer.level, layer.muted,
-            dict(base_layers[layer.sound].extra) if layer.sound in base_layers else {},
-        )
-        for layer in mix.layers
-    ]
-    in_mix = {layer.sound for layer in mix.layers}
-    leftovers = [layer for layer in base_layers.values() if layer.sound not in in_mix]
-    if leftovers:
+    `catalog` (loaded when needed) are kept, so saving loses nothing.
+
+    The saved order is stable: the base's layers stay in the base's order (a layer taken to
+    0, hence out of the mix, comes back to its place; a missing sound keeps its place), and
+    layers new to the mix follow in `order` (sounds as first seen), then in mix order.
+    Saved under a new name, a bundled base's description and author are left out: they
+    describe the bundled preset, and the edit is someone else's."""
+    playing = {layer.sound: layer for layer in mix.layers}
+    layers: list[PresetLayer] = []
+    for old in base.layers if base is not None else ():
+        now = playing.get(old.sound)
+        if now is not None:
+            layers.append(PresetLayer(old.sound, now.level, now.muted, dict(old.extra)))
+            continue
         if catalog is None:
             from ambience.library.catalog import load_catalog
 
             catalog = load_catalog()
-        for layer in leftovers:
-            if layer.sound not in catalog:
-                layers.append(PresetLayer(layer.sound, layer.level, layer.muted, dict(layer.extra)))
+        if old.sound not in catalog:
+            layers.append(PresetLayer(old.sound, old.level, old.muted, dict(old.extra)))
+    known = {layer.sound for layer in base.layers} if base is not None else set()
+    first_seen = {sound: i for i, sound in enumerate(order or ())}
+    new = sorted((layer for layer in mix.layers if layer.sound not in known),
+                 key=lambda layer: first_seen.get(layer.sound, len(first_seen)))
+    layers += [PresetLayer(layer.sound, layer.level, layer.muted) for layer in new]
     if base is None:
         return Preset(name=name, master=mix.master, layers=layers)
     timer = None
     if base.timer is not None:
         t = base.timer
         timer = TimerDefaults(t.duration, t.fade, t.then, dict(t.extra))
+    description, author = base.description, base.author
+    if _renamed(base, name) and _bundled_credits(base):
+        description = author = ""
     return Preset(
-        name=name, description=base.description, author=base.author, master=mix.master,
+        name=name, description=description, author=author, master=mix.master,
         layers=layers, timer=timer, extra=dict(base.extra),
     )
+
+
+def _renamed(base: Preset, name: str) -> bool:
+    from ambience.library.presets import slug
+
+    return slug(name) != slug(base.name)
+
+
+def _bundled_credits(base: Preset) -> bool:
+    """Does `base` carry a bundled preset's description and author (itself bundled, or a
+    last session or copy that came from one)?"""
+    if base.origin == "bundled":
+        return True
+    if not (base.description or base.author):
+        return False
+    from ambience.library.presets import bundled_presets, slug
+
+    return any(slug(p.name) == slug(base.name) and p.description == base.description
+               and p.author == base.author for p in bundled_presets())
 
 
 # ------------------------------------------------------------------------------ loading

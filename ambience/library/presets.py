@@ -13,16 +13,19 @@ import os
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ambience.library import paths
 from ambience.core.mix import Mix
 from ambience.library.preset import (
+    MAX_NAME,
     Preset,
     PresetError,
     PresetExists,
     load_preset,
     preset_from_mix,
+    preset_to_dict,
     save_preset,
 )
 
@@ -175,6 +178,55 @@ def save_user_preset(preset: Preset, force: bool = False) -> Path:
     return path
 
 
+# ------------------------------------------------------------------------------ importing
+@dataclass
+class Imported:
+    """What importing did: `saved` under its own name, `renamed` (saved under a free name
+    because another preset has that name), or `same` (nothing saved: `existing` already has
+    this content)."""
+
+    outcome: str
+    preset: Preset
+    path: Path | None = None
+    existing: Preset | None = None
+
+
+def same_content(a: Preset, b: Preset) -> bool:
+    """Everything but the name (and where the file lies) is equal."""
+    first, second = preset_to_dict(a), preset_to_dict(b)
+    first.pop("name", None)
+    second.pop("name", None)
+    return first == second
+
+
+def import_preset(preset: Preset, name: str | None = None, force: bool = False) -> Imported:
+    """Save a friend's preset among the user's. A name that is taken by the same content
+    (a share line of a bundled preset, a line imported twice) saves nothing; taken by other
+    content, the preset goes under the first free `Name (2)`, `Name (3)`... unless the user
+    chose the name (`name`: PresetExists then) or `force` replaces it."""
+    if name is not None:
+        preset.name = name.strip()
+    if force:
+        return Imported("saved", preset, save_user_preset(preset, force=True))
+    taken = {slug(p.name): p for p in list_presets()}
+    wanted = preset.name
+    for n in range(1, 1000):
+        if n > 1:
+            suffix = f" ({n})"
+            preset.name = wanted[: MAX_NAME - len(suffix)].rstrip() + suffix
+        existing = taken.get(slug(preset.name))
+        if existing is None:
+            return Imported("saved" if n == 1 else "renamed", preset,
+                            save_user_preset(preset), existing=taken.get(slug(wanted)))
+        if same_content(existing, preset):
+            return Imported("same", preset, existing.source, existing)
+        if name is not None:  # the user's own choice of name: ask, do not rename
+            preset.name = wanted
+            return Imported("saved", preset, save_user_preset(preset))  # raises PresetExists
+    raise PresetExists(f"`{wanted}` and {wanted} (2) to (999) are all taken; pick a name "
+                       "with --name")
+
+
 # ------------------------------------------------------------------------------ last session
 def last_session_path() -> Path:
     return paths.user_state_dir() / LAST_SESSION_FILE
@@ -220,8 +272,9 @@ class Debouncer:
 
     `feed(mix)` on every change (writes at once when the last write is old enough, otherwise
     remembers it), `poll()` from a periodic timer (writes a remembered mix when due),
-    `flush()` at exit. `base` is the preset the mix came from, so its unknown keys and
-    missing layers are kept. A failed write never raises: it lands in `last_error`."""
+    `flush()` at exit. `base` is the preset the mix came from, so its unknown keys,
+    missing layers and layer order are kept; new layers are saved in the order they first
+    joined the mix, so one taken to 0 and back keeps its place. A failed write never raises: it lands in `last_error`."""
 
     def __init__(
         self,
@@ -239,6 +292,7 @@ class Debouncer:
         self.writes = 0
         self.last_error: str | None = None
         self._pending: Mix | None = None
+        self._seen: dict[str, None] = {}  # sounds in the order they first joined the mix
         self._written: Mix | None = None
         self._last_write: float | None = None
 
@@ -247,6 +301,8 @@ class Debouncer:
         return self._pending is not None
 
     def feed(self, mix: Mix) -> bool:
+        for layer in mix.layers:
+            self._seen.setdefault(layer.sound)
         if mix == self._written and self._pending is None:
             return False
         self._pending = mix
@@ -267,7 +323,8 @@ class Debouncer:
         self._last_write = self.clock()
         try:
             name = self.base.name if self.base is not None else LAST_SESSION_NAME
-            self.write(preset_from_mix(mix, name, base=self.base, catalog=self.catalog))
+            self.write(preset_from_mix(mix, name, base=self.base, catalog=self.catalog,
+                                       order=list(self._seen)))
         except (OSError, PresetError, PresetExists, ValueError) as exc:
             self.last_error = f"could not save the last session: {exc}"
             return False
