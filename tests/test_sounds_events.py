@@ -23,7 +23,7 @@ SECONDS = 60.0
 SEEDS = (3, 7, 11)
 #: the sounds rebuilt for issue 12 so far (birds, night, keyboard, paper, tapping, brushing,
 #: whisper, purr and heartbeat join as each is delivered)
-EVENTS = ("clock",)
+EVENTS = ("clock", "keyboard")
 BROADBAND = tuple(s for s in ("whisper", "brushing", "paper") if s in EVENTS)
 
 pytestmark = pytest.mark.slow
@@ -55,7 +55,37 @@ def clock_ticks(x: np.ndarray, frame: float = 0.0005) -> np.ndarray:
     return np.array(rows)
 
 
+def keystrokes(x: np.ndarray, frame: float = 0.0005) -> dict:
+    """Each clack (a 0.5 ms level peak, the loudest within 25 ms) with the press before it
+    (a peak 4-16 ms earlier, less than 15 dB softer) and its release (the first peak 35-130
+    ms later, 3-16 dB softer): the press delays, release delays and release drops found."""
+    level = A.short_term_rms_db(A.mono(x), RATE, frame)
+    top = np.percentile(level, 99.9)
+    peaks, _ = signal.find_peaks(level, height=top - 25, prominence=8, distance=3)
+    t = peaks * frame * 1000
+    v = level[peaks]
+    clacks, presses, releases, drops = 0, [], [], []
+    for i in range(len(peaks)):
+        near = np.abs(t - t[i]) <= 25
+        if v[i] < v[near].max():
+            continue
+        clacks += 1
+        before = (t >= t[i] - 16) & (t <= t[i] - 4) & (v >= v[i] - 15)
+        if before.any():
+            presses.append(t[i] - t[before][-1])
+        after = np.flatnonzero((t >= t[i] + 35) & (t <= t[i] + 130) & (v >= v[i] - 16)
+                               & (v <= v[i] - 3))
+        if after.size:
+            releases.append(t[after[0]] - t[i])
+            drops.append(v[i] - v[after[0]])
+    return {"clacks": clacks, "presses": np.array(presses), "releases": np.array(releases),
+            "drops": np.array(drops)}
+
+
 SPECIFIC = {
+    "keyboard": lambda x: {"strokes": keystrokes(x), "keys_band": octave_share_db(x, 1000, 8000),
+                           "body": octave_share_db(x, 200, 700),
+                           "top": octave_share_db(x, 6000, 12000)},
     "clock": lambda x: {"ticks": clock_ticks(x), "body": octave_share_db(x, 350, 700)},
 }
 
@@ -120,3 +150,25 @@ def test_clock_tick_is_two_or_three_sharp_clicks_falling_30_db_within_40_ms():
 def test_clock_has_a_body_down_to_400_hz():
     body = at_every_seed("clock", "body")
     assert min(body) >= -18.0, f"350-700 Hz holds {body} dB of the tick (real: about -9)"
+
+
+# ----------------------------------------------------------------- keyboard
+def test_keyboard_keystroke_is_a_press_a_bottom_out_and_a_softer_release():
+    for seed in SEEDS:
+        k = figures("keyboard", seed)["strokes"]
+        assert k["clacks"] >= 150, f"@{seed}: only {k['clacks']} keys in a minute"
+        assert len(k["presses"]) >= 0.4 * k["clacks"], f"@{seed}: few presses before the clack"
+        assert 5.0 <= np.median(k["presses"]) <= 15.0, f"press {np.median(k['presses'])} ms before"
+        assert len(k["releases"]) >= 0.4 * k["clacks"], f"@{seed}: few releases"
+        assert 40.0 <= np.median(k["releases"]) <= 120.0, f"release {np.median(k['releases'])} ms"
+        assert 5.0 <= np.median(k["drops"]) <= 13.0, f"release {np.median(k['drops'])} dB down"
+
+
+def test_keyboard_keys_are_broadband_clicks_not_pitched_tones():
+    # a real key (the audit): 1-8 kHz holds most of it, 250-500 Hz about -25 dB re total,
+    # 8 kHz about -10; the old two-resonator "tonks" had a body at -7 and nothing at 8 kHz
+    for seed in SEEDS:
+        f = figures("keyboard", seed)
+        assert f["keys_band"] >= -2.0, f"@{seed}: 1-8 kHz holds {f['keys_band']:.1f} dB"
+        assert f["body"] <= -12.0, f"@{seed}: 200-700 Hz holds {f['body']:.1f} dB: a tonk"
+        assert f["top"] >= -16.0, f"@{seed}: 6-12 kHz holds only {f['top']:.1f} dB"
