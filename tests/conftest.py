@@ -1,4 +1,5 @@
-"""Shared fixtures: user folders in a temporary place, a manual engine, test audio files."""
+"""Shared fixtures: user folders in a temporary place, a manual engine, test audio files;
+and the order of tests: those of one xdist group run one after another."""
 
 from __future__ import annotations
 
@@ -9,6 +10,22 @@ import numpy as np
 import pytest
 
 RATE = 48000
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests of one `xdist_group` run one after another, at the place of the group's first
+    test, with or without xdist (which sends a group to one worker in one piece): a group's
+    costly module-scoped fixture, such as a sound rendered for minutes, is then made once."""
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        marker = item.get_closest_marker("xdist_group")
+        group = marker and (marker.args[0] if marker.args else marker.kwargs.get("name"))
+        item.stash[_PLACE] = first.setdefault(group, index) if group else index
+    items.sort(key=lambda item: item.stash[_PLACE])
+
+
+_PLACE = pytest.StashKey[int]()
 
 
 @pytest.fixture(autouse=True)

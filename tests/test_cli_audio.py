@@ -34,15 +34,28 @@ def no_sound_card(tmp_path) -> dict:
     return {}
 
 
+def no_audio_at_all(tmp_path) -> dict:
+    """An environment where any use of ALSA fails: its configuration file does not exist."""
+    return {"ALSA_CONFIG_PATH": str(tmp_path / "no-such-alsa.conf")}
+
+
 def test_render_writes_the_mix_to_a_file_without_a_sound_card(tmp_path):
+    """On any machine: ALSA is pointed at a configuration that does not exist, so a render that
+    so much as listed the audio devices would abort (as `ambience devices` then does)."""
     out = tmp_path / "mix.flac"
     result = run(["render", "--layer", "pink=0.6", "--layer", "brown=0.4", "--duration", "10s",
-                  "--output", str(out), "--seed", "3"], no_sound_card(tmp_path))
+                  "--output", str(out), "--seed", "3"], no_audio_at_all(tmp_path))
     assert result.returncode == 0, result.stderr
     data, rate = soundfile.read(str(out))
     assert rate == 48000 and data.shape == (10 * 48000, 2)
     assert A.rms_db(data[4 * rate :]) > -40
     assert result.stdout.strip() == "" or "Traceback" not in result.stdout
+
+
+def test_with_alsa_unconfigured_listing_devices_fails(tmp_path):
+    """The premise of the render test above: without a configuration, libasound gives up."""
+    result = run(["devices"], no_audio_at_all(tmp_path))
+    assert result.returncode != 0
 
 
 def test_render_is_reproducible_with_a_seed(tmp_path):

@@ -4,11 +4,13 @@ Loudness -23 LUFS +-1 LU (so one slider position means one loudness on every lay
 peak <= -1 dBTP (issue 12: the former -3 dBFS sample-peak bar capped snaps near 20 dB over the
 average, where real fire, rain, keys and paper go further; the master limiter keeps any mix
 safe), no DC, real stereo, nothing that repeats, no isolated steps (clicks).
+
+Each sound is rendered once per session (five minutes of it, a few seconds of CPU): the
+`rendered` fixture is module-scoped and each sound is an xdist group, so one worker renders
+it and runs all its tests one after another (tests/conftest.py keeps a group together).
 """
 
 from __future__ import annotations
-
-import functools
 
 import numpy as np
 import pytest
@@ -30,20 +32,31 @@ RHYTHMIC = {"clock", "heartbeat"}
 #: largest step within 32 samples either side of it
 CLICK_FLOOR = 0.002
 CLICK_RATIO = 8.0
+SECONDS = 300.0
+#: dB per octave of the noise colours
+SLOPES = {"white": 0.0, "pink": -3.0, "brown": -6.0}
 
 
-@functools.lru_cache(maxsize=2)
-def render(sound: str, seconds: float = 300.0) -> np.ndarray:
-    return render_alone(sound, seconds, seed=7)
+def each(sounds) -> list:
+    """`sounds` as slow parameters, each in its own xdist group (one worker renders it)."""
+    return [pytest.param(s, id=s, marks=[pytest.mark.slow, pytest.mark.xdist_group(f"sound-{s}")])
+            for s in sounds]
+
+
+@pytest.fixture(scope="module")
+def rendered(request) -> tuple[str, np.ndarray]:
+    """(sound, five minutes of it alone), rendered once per sound and worker."""
+    return request.param, render_alone(request.param, SECONDS, seed=7)
 
 
 def test_every_catalog_sound_has_a_synthesizer_and_every_synthesizer_a_manifest():
     assert set(BUNDLED) == set(SYNTHS)
 
 
-@pytest.mark.parametrize("sound", BUNDLED)
-def test_sound_is_at_reference_loudness_with_headroom(sound):
-    x = render(sound)[: 60 * RATE]
+@pytest.mark.parametrize("rendered", each(BUNDLED), indirect=True)
+def test_sound_is_at_reference_loudness_with_headroom(rendered):
+    sound, x = rendered
+    x = x[: 60 * RATE]  # the first minute
     lufs = A.integrated_lufs(x, RATE)
     assert -24.0 <= lufs <= -22.0, f"{sound}: {lufs:.2f} LUFS, want -23 +- 1"
     peak = A.true_peak_db(x, RATE)
@@ -51,9 +64,10 @@ def test_sound_is_at_reference_loudness_with_headroom(sound):
     assert A.dc_offset(x) < 0.001
 
 
-@pytest.mark.parametrize("sound", BUNDLED)
-def test_sound_has_two_different_channels_unless_centred(sound):
-    x = render(sound)[: 60 * RATE]
+@pytest.mark.parametrize("rendered", each(BUNDLED), indirect=True)
+def test_sound_has_two_different_channels_unless_centred(rendered):
+    sound, x = rendered
+    x = x[: 60 * RATE]  # the first minute
     left, right = x[:, 0], x[:, 1]
     assert A.rms_db(left) > -60 and A.rms_db(right) > -60, f"{sound}: a silent channel"
     if CATALOG.get(sound).centred:
@@ -61,23 +75,26 @@ def test_sound_has_two_different_channels_unless_centred(sound):
     assert not np.allclose(left, right), f"{sound}: both channels identical"
 
 
-@pytest.mark.parametrize("sound", sorted(set(BUNDLED) - RHYTHMIC))
-def test_sound_never_repeats_over_five_minutes(sound):
-    x = render(sound)
+@pytest.mark.parametrize("rendered", each(sorted(set(BUNDLED) - RHYTHMIC)), indirect=True)
+def test_sound_never_repeats_over_five_minutes(rendered):
+    sound, x = rendered
     worst = A.max_autocorrelation(x, RATE, 2.0, 240.0)
     assert worst < 0.2, f"{sound}: autocorrelation {worst:.3f} at some lag in 2 s..4 min"
 
 
-@pytest.mark.parametrize("sound", BUNDLED)
-def test_sound_has_no_isolated_steps(sound):
-    x = render(sound)[: 60 * RATE]
+@pytest.mark.parametrize("rendered", each(BUNDLED), indirect=True)
+def test_sound_has_no_isolated_steps(rendered):
+    sound, x = rendered
+    x = x[: 60 * RATE]  # the first minute
     steps = A.isolated_steps(x, ratio=CLICK_RATIO, floor=CLICK_FLOOR)
     assert steps.size == 0, f"{sound}: {steps.size} isolated steps, first at {steps[:5] / RATE} s"
 
 
-@pytest.mark.parametrize(("sound", "slope"), [("white", 0.0), ("pink", -3.0), ("brown", -6.0)])
-def test_noise_colours_have_their_slope(sound, slope):
-    x = render(sound)[: 60 * RATE]
+@pytest.mark.parametrize("rendered", each(SLOPES), indirect=True)
+def test_noise_colours_have_their_slope(rendered):
+    sound, x = rendered
+    x = x[: 60 * RATE]  # the first minute
+    slope = SLOPES[sound]
     measured = A.octave_slope(x, RATE, 100.0, 10000.0)
     assert abs(measured - slope) <= 1.0, f"{sound}: {measured:.2f} dB/octave, want {slope}"
 

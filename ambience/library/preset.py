@@ -306,6 +306,27 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _holds_nan(value: Any) -> bool:
+    """Whether a value (or anything in its lists and tables) is NaN, which equals nothing, not
+    even itself: kept in a preset, it would make every copy differ from the one it came from."""
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, dict):
+        return any(_holds_nan(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_nan(v) for v in value)
+    return False
+
+
+def _reject_nan(extra: dict, line_of, prefix: str, bad) -> bool:
+    """Report each key that ambience does not read but keeps as written if it holds NaN;
+    whether there was one."""
+    found = [key for key, value in extra.items() if _holds_nan(value)]
+    for key in found:
+        bad(line_of(key), prefix + key, f"nan is not a number; write a number or remove `{key}`")
+    return bool(found)
+
+
 def _type_name(value: Any) -> str:
     return {
         bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
@@ -372,13 +393,14 @@ def _validate(doc: dict, source: str, lines: _Lines) -> Preset:
 
     timer = _validate_timer(doc.get("timer"), lines, bad)
     layers = _validate_layers(doc.get("layers"), lines, bad)
+    extra = {k: v for k, v in doc.items() if k not in _TOP_KEYS}
+    _reject_nan(extra, lines.top, "", bad)
 
     if problems:
         raise PresetError(problems)
     return Preset(
         name=name.strip(), description=texts["description"], author=texts["author"],
-        master=float(master), layers=layers, timer=timer,
-        extra={k: v for k, v in doc.items() if k not in _TOP_KEYS},
+        master=float(master), layers=layers, timer=timer, extra=extra,
     )
 
 
@@ -412,10 +434,11 @@ def _validate_timer(raw: Any, lines: _Lines, bad) -> TimerDefaults | None:
         shown = repr(then) if isinstance(then, str) else _type_name(then)
         bad(lines.timer_key("then"), "timer.then",
             f'{shown} is not allowed; use "stop" (silence, stay open) or "quit" (exit ambience)')
+    extra = {k: v for k, v in raw.items() if k not in _TIMER_KEYS}
+    _reject_nan(extra, lines.timer_key, "timer.", bad)
     return TimerDefaults(
         duration=raw.get("duration"), fade=raw.get("fade"),
-        then=then if isinstance(then, str) else None,
-        extra={k: v for k, v in raw.items() if k not in _TIMER_KEYS},
+        then=then if isinstance(then, str) else None, extra=extra,
     )
 
 
@@ -481,11 +504,11 @@ def _validate_layers(raw: Any, lines: _Lines, bad) -> list[PresetLayer]:
             bad(lines.layer(index, "muted"), f"{where}.muted",
                 f"must be true or false, got {_type_name(muted)}")
             ok = False
+        extra = {k: v for k, v in entry.items() if k not in _LAYER_KEYS}
+        if _reject_nan(extra, lambda key: lines.layer(index, key), f"{where}.", bad):
+            ok = False
         if ok:
-            out.append(PresetLayer(
-                sound, float(level), muted,
-                {k: v for k, v in entry.items() if k not in _LAYER_KEYS},
-            ))
+            out.append(PresetLayer(sound, float(level), muted, extra))
     return out
 
 
