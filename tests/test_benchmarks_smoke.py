@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-#: one worker runs the module, so its fixture starts every script once
-pytestmark = [pytest.mark.slow, pytest.mark.realtime, pytest.mark.xdist_group("benchmarks")]
+#: one worker runs the module (its fixture starts every script once) and the other real-time
+#: tests, one after another (tests/test_realtime_jack.py)
+pytestmark = [pytest.mark.slow, pytest.mark.realtime, pytest.mark.xdist_group("realtime")]
 
 REPO = Path(__file__).resolve().parents[1]
 

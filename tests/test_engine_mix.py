@@ -140,6 +140,7 @@ def test_limiter_leaves_a_quiet_mix_untouched(engine):
     assert quiet < -20
 
 
+@pytest.mark.slow  # twenty minutes of audio
 def test_master_fade_is_exact_over_long_times(engine):
     engine.apply(Mix(1.0, (Layer("pink", 0.5),)), ramp=0.0)
     engine.set_master_envelope([(600.0, 1.0), (1200.0, 0.0)])

@@ -87,6 +87,7 @@ def timed_lines(proc: subprocess.Popen, timeout: float) -> list[tuple[float, str
     return out
 
 
+@pytest.mark.slow  # seconds of wall-clock time
 def test_timer_ends_the_player_by_itself_on_time():
     """Counted from the first line (the sound has started: start-up time, which varies with
     the machine's load, is not the timer's), the player ends at the deadline: never early,
@@ -100,6 +101,7 @@ def test_timer_ends_the_player_by_itself_on_time():
     assert 4.9 <= took <= 7.0, f"took {took:.2f} s from the first line"
 
 
+@pytest.mark.slow  # seconds of wall-clock time
 def test_plain_lines_when_stdout_is_not_a_terminal():
     proc = start(PLAY + TIMER)
     out, err = finish(proc, timeout=20)
@@ -112,6 +114,7 @@ def test_plain_lines_when_stdout_is_not_a_terminal():
     assert "\x1b" not in out  # no cursor movement, no colour codes in a log
 
 
+@pytest.mark.slow  # seconds of wall-clock time
 def test_sigint_fades_out_and_exits_0_leaving_the_terminal_clean():
     run = PtyRun(PLAY + ["--timer", "1h"])
     try:
@@ -136,6 +139,7 @@ def test_sigint_fades_out_and_exits_0_leaving_the_terminal_clean():
     assert text.rstrip(" ").endswith(("\r\n", "\n", "\x1b[?25h"))  # the prompt starts clean
 
 
+@pytest.mark.slow  # seconds of wall-clock time
 def test_sigint_on_a_pipe_exits_0_within_2_seconds_without_a_traceback():
     proc = start(PLAY + ["--timer", "1h"])
     time.sleep(2.0)
@@ -149,6 +153,7 @@ def test_sigint_on_a_pipe_exits_0_within_2_seconds_without_a_traceback():
     assert "stopping: fading out over 1s" in out
 
 
+@pytest.mark.slow  # seconds of wall-clock time
 def test_sigterm_stops_calmly_too():
     proc = start(PLAY)
     time.sleep(1.5)
@@ -159,6 +164,7 @@ def test_sigterm_stops_calmly_too():
     assert "stopping" in out
 
 
+@pytest.mark.slow  # seconds of wall-clock time
 def test_a_second_ctrl_c_exits_at_once():
     proc = start(PLAY)
     time.sleep(2.0)
@@ -173,6 +179,7 @@ def test_a_second_ctrl_c_exits_at_once():
     assert "Traceback" not in err
 
 
+@pytest.mark.slow  # seconds of wall-clock time
 def test_preset_timer_defaults_apply_when_the_user_gives_none(tmp_path):
     preset = tmp_path / "short.toml"
     preset.write_text(
@@ -212,6 +219,7 @@ def test_bad_requests_get_one_clear_line_and_no_audio(args, message):
     assert "playing" not in out
 
 
+@pytest.mark.slow  # seconds of wall-clock time
 def test_end_action_stop_stays_open_silent_with_layers_stopped():
     from ambience.cli import player
     from ambience.engine import Engine
@@ -250,6 +258,7 @@ def test_end_action_stop_stays_open_silent_with_layers_stopped():
     assert result["status"] == 0
 
 
+@pytest.mark.slow  # seconds of wall-clock time
 def test_envelope_is_reanchored_to_the_deadline_when_the_audio_clock_lags(monkeypatch):
     """A sound card's clock drifts from the system's: the player re-issues the plan from the
     current level, so silence still comes on the (monotonic) deadline. Simulated here by a

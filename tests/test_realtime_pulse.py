@@ -18,6 +18,9 @@ import soundfile
 from tests import analysis as A
 from tests.rendering import PLAYED_ARGS, reference_of_played_mix, stop_player
 
+#: one worker runs the real-time tests one after another: no two audio servers compete
+pytestmark = [pytest.mark.realtime, pytest.mark.xdist_group("realtime")]
+
 RATE = 48000
 
 

@@ -17,6 +17,9 @@ from ambience.engine import Engine
 from ambience.core.mix import Mix
 from ambience.core.timer import RESTORE, SleepTimer
 
+#: renders minutes of audio; one worker makes the module's shared renders once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("timer_render")]
+
 RATE = 48000
 WINDOW = RATE // 100  # 10 ms
 SOURCE_RMS = 0.05  # -26 dBFS before the slider: far below the limiter

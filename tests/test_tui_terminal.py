@@ -17,7 +17,9 @@ import pytest
 
 TMUX = shutil.which("tmux")
 NOISE = re.compile(r"(?i)traceback|exception|alsa|jack|portaudio|portmidi|wxpython|pyo ")
-pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+#: one worker runs the real-time tests one after another (tests/test_realtime_jack.py)
+pytestmark = [pytest.mark.realtime, pytest.mark.xdist_group("realtime"),
+              pytest.mark.skipif(TMUX is None, reason="tmux is not installed")]
 
 
 def ambience_command() -> str:
