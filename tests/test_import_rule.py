@@ -42,6 +42,7 @@ PLANTS = [
      "ambience.tui uses the engine through the package"),
     ("engine/master.py", "from ambience.render import offline", "ambience.engine imports neither"),
     ("core/durations.py", "from ambience.core import timer", "No import cycles"),
+    ("session.py", "from ambience.engine import Engine", "ambience.session drives the engine"),
 ]
 
 

@@ -19,7 +19,8 @@ BROADBAND = tuple(b for b in BEDS if b != "thunder")
 #: the 6-12 kHz band within this many dB of the 1-4 kHz band (issue 12)
 HIGHS = {"rain": -18.0, "stream": -18.0, "waves": -20.0, "fire": -22.0}
 
-pytestmark = pytest.mark.slow
+#: one worker runs the module, so each render (cached per process) is made once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sounds-beds")]
 
 
 def cases(sounds):

@@ -26,7 +26,8 @@ SEEDS = (3, 7, 11)
 EVENTS = ("clock", "keyboard")
 BROADBAND = tuple(s for s in ("whisper", "brushing", "paper") if s in EVENTS)
 
-pytestmark = pytest.mark.slow
+#: one worker runs the module, so each render (cached per process) is made once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sounds-events")]
 
 
 # ----------------------------------------------------------------- measures
