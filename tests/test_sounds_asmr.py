@@ -18,8 +18,9 @@ from ambience.library.catalog import load_catalog
 from tests import analysis as A
 from tests.rendering import render_alone
 
-#: one worker runs the module, so each sound is rendered once (its tests share the render)
-pytestmark = pytest.mark.xdist_group("sounds-asmr")
+#: each test renders a minute of its sound; one worker runs the module, so each sound is
+#: rendered once (its tests share the render)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sounds-asmr")]
 
 RATE = 48000
 CATALOG = load_catalog()

@@ -17,8 +17,9 @@ from scipy import signal
 from tests import analysis as A
 from tests.rendering import render_alone
 
-#: one worker runs the module, so each sound is rendered once (its tests share the render)
-pytestmark = pytest.mark.xdist_group("sounds-nature-water")
+#: each test renders a minute of its sound; one worker runs the module, so each sound is
+#: rendered once (its tests share the render)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sounds-nature-water")]
 
 RATE = 48000
 SEED = 11
