@@ -67,6 +67,7 @@ def test_mix_model_and_cli_parsing_load_neither_pyo_nor_textual():
         "import ambience.core.mix, ambience.core.durations, ambience.core.fades, ambience.core.timer\n"
         "import ambience.library.catalog, ambience.library.preset, ambience.library.presets\n"
         "import ambience.library.share, ambience.library.paths\n"
+        "import ambience.session\n"
         "from ambience.cli import build_parser\n"
         "p = build_parser()\n"
         "p.parse_args(['render', '--layer', 'pink=0.5', '--duration', '30s', '-o', 'x.wav'])\n"

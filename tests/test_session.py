@@ -164,6 +164,7 @@ ACTIONS = st.sampled_from(["set", "extend", "shorten", "cancel", "pause", "resum
                            "wait", "wait", "wait"])
 
 
+@pytest.mark.slow  # minutes of audio, rendered buffer by buffer
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(st.tuples(ACTIONS, st.floats(0.0, 1.0)), min_size=1, max_size=12),
        then=st.sampled_from(["stop", "quit"]))
