@@ -452,6 +452,71 @@ async def test_ctrl_s_saves_the_mix_as_a_user_preset():
         assert app.header.preset == "Night owl" and not app.header.dirty
 
 
+async def test_a_failed_save_keeps_the_dialog_open_with_the_reason_in_plain_words(xdg):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        folder = user_preset_path("Night owl").parent
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        # a file where the presets folder should be: the write fails, also for root
+        folder.write_text("not a folder")
+        await pilot.press("ctrl+s")
+        await pilot.press(*"Night owl", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveDialog)  # still open, the name kept
+        error = str(app.screen.query_one("#error").render())
+        assert error.startswith("not saved:")
+        assert ".tmp" not in error and "Traceback" not in error
+        assert app.screen.query_one("#name", Input).value == "Night owl"
+
+
+async def test_a_failed_autosave_is_shown_once_naming_the_folder_and_retried(xdg, monkeypatch):
+    from ambience.library import presets
+
+    failures = {"left": 2}
+    real = presets.save_last_session
+
+    def flaky(preset):
+        if failures["left"]:
+            failures["left"] -= 1
+            raise PermissionError(13, "Permission denied", str(presets.last_session_path()))
+        return real(preset)
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.debouncer.write = flaky
+        app.debouncer.interval = 0.0
+        shown = []
+        monkeypatch.setattr(app, "notify", lambda text, **kw: shown.append(text))
+        app.set_level("brown", 0.9)
+        app.save_session()
+        app.save_session()
+        errors = [t for t in shown if "could not be saved" in t]
+        assert len(errors) == 1  # once, not at every retry
+        assert str(presets.last_session_path().parent) in errors[0]
+        assert "Permission denied" in errors[0]
+        app.save_session()  # the third try works
+        assert "saved again" in shown[-1]
+        assert load_preset(presets.last_session_path()).layers[0].level == 0.9
+
+
+async def test_skipped_sound_files_and_presets_are_named_in_one_toast_at_start(xdg):
+    sounds = xdg / "xdg_data_home" / "ambience" / "sounds"
+    sounds.mkdir(parents=True)
+    (sounds / "broken.flac").write_bytes(b"not audio at all")
+    presets_dir = user_preset_path("x").parent
+    presets_dir.mkdir(parents=True, exist_ok=True)
+    (presets_dir / "bad.toml").write_text("format = 1\nname = \n")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        toasts = [n.message for n in app._notifications]
+        skipped = [t for t in toasts if t.startswith("skipped")]
+        assert len(skipped) == 1
+        assert "broken.flac" in skipped[0] and "bad.toml" in skipped[0]
+
+
 async def test_saving_over_a_preset_asks_first():
     app = make_app()
     save_preset(preset_from_mix(Mix(1.0, (Layer("white", 0.1),)), "Mine"),

@@ -325,8 +325,13 @@ class Debouncer:
             name = self.base.name if self.base is not None else LAST_SESSION_NAME
             self.write(preset_from_mix(mix, name, base=self.base, catalog=self.catalog,
                                        order=list(self._seen)))
-        except (OSError, PresetError, PresetExists, ValueError) as exc:
-            self.last_error = f"could not save the last session: {exc}"
+        except OSError as exc:  # kept pending: written at the next poll once possible
+            folder = last_session_path().parent
+            self.last_error = (f"the last session could not be saved in {folder}: "
+                               f"{exc.strerror or exc}; trying again")
+            return False
+        except (PresetError, PresetExists, ValueError) as exc:
+            self.last_error = f"the last session could not be saved: {exc}"
             return False
         self._pending = None
         self._written = mix

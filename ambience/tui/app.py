@@ -113,6 +113,7 @@ class AmbienceApp(App[int]):
         self.session = Session(None, clock=clock)
         self._footer_timerless = True
         self._header: MixerHeader | None = None
+        self._session_error: str | None = None
         self.active_only = False
         self.name_filter = ""
         self.no_sound_reason: str | None = None
@@ -181,13 +182,16 @@ class AmbienceApp(App[int]):
         header.preset = self.preset_name
         header.dirty = self.mix != self.saved_mix
         header.countdown_source = self.countdown_text
-        self.set_interval(1.0, self.debouncer.poll)
+        self.set_interval(1.0, self.save_session)
         self.set_interval(POLL, self.check_timer)
         if self._control_listener is not None:
             from ambience.tui.remote import MixerControl
 
             self.control = MixerControl(self, self._control_listener).start()
             self._control_listener = None
+        skipped = saving.skipped_text(self.catalog)
+        if skipped:
+            self._start_warnings.append(skipped)
         for warning in self._start_warnings:
             self.notify(warning, severity="warning", timeout=8)
         rows = self.sound_rows()
@@ -494,24 +498,32 @@ class AmbienceApp(App[int]):
             self.refresh_bindings()
 
     # ------------------------------------------------------------------ presets
+    def save_session(self) -> None:
+        """Write the last session when due; a failure is shown once (naming the folder and
+        the reason) and retried at every poll until it works."""
+        self.debouncer.poll()
+        error = self.debouncer.last_error
+        if error and error != self._session_error:
+            self.notify(error, title="Last session not saved", severity="error", timeout=10)
+        elif not error and self._session_error:
+            self.notify("the last session is saved again", timeout=3)
+        self._session_error = error
+
     def action_save(self) -> None:
         from ambience.tui.screens.save import SaveDialog
 
         self.push_screen(
             SaveDialog(self.preset_name if self.preset else "", saving.preset_exists,
-                       summary=saving.mix_summary(self.mix)),
-            self.save_chosen,
-        )
+                       summary=saving.mix_summary(self.mix), save=self.save_preset))
 
-    def save_chosen(self, request) -> None:
-        if request is None:
-            return
+    def save_preset(self, request) -> str | None:
+        """Save the mix under `request.name`; None, or why it failed in plain words (the
+        dialog stays open with it)."""
         try:
-            preset, path = saving.save_mix(self.mix, request.name, self.preset, request.overwrite,
-                                          self.catalog)
+            preset, path = saving.save_mix(self.mix, request.name, self.preset,
+                                           request.overwrite, self.catalog)
         except Exception as exc:  # PresetExists, PresetError, OSError: all shown, none fatal
-            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
-            return
+            return saving.plain_reason(exc)
         self.preset = preset
         self.saved_mix = self.mix
         self.debouncer.base = preset
@@ -519,6 +531,7 @@ class AmbienceApp(App[int]):
         self.header.preset = preset.name
         self.header.dirty = False
         self.notify(f"saved “{preset.name}” to {path}", title="Saved", timeout=4)
+        return None
 
     def action_open(self) -> None:
         from ambience.tui.screens.open import OpenDialog

@@ -7,6 +7,7 @@ Thin: presets, the last session and share lines live in `ambience.library.preset
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from collections.abc import Callable
 
 from ambience.library import paths
@@ -61,6 +62,31 @@ def preset_exists(name: str) -> bool:
     if user_preset_path(name).exists():
         return True
     return any(slug(p.name) == key for p in user_presets() + bundled_presets())
+
+
+def skipped_text(catalog) -> str | None:
+    """One line naming the sound files and presets that were skipped at start (broken,
+    undecodable, duplicate), for one toast; None when nothing was."""
+    from ambience.library.presets import list_presets
+
+    problems = list(getattr(catalog, "problems", []))
+    list_presets(problems)
+    if not problems:
+        return None
+    shown = "; ".join(problems[:4])
+    more = f"; and {len(problems) - 4} more (`ambience sounds`, `ambience presets`)" \
+        if len(problems) > 4 else ""
+    return f"skipped {len(problems)}: {shown}{more}"
+
+
+def plain_reason(exc: BaseException) -> str:
+    """What went wrong in words, not a temporary file's name."""
+    if isinstance(exc, OSError):
+        where = exc.filename
+        folder = Path(where).parent if where else None
+        reason = exc.strerror or str(exc)
+        return f"{reason} in {folder}" if folder else reason
+    return str(exc)
 
 
 def save_mix(mix: Mix, name: str, base, overwrite: bool, catalog):

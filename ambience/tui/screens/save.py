@@ -23,11 +23,15 @@ class SaveRequest:
 class SaveDialog(ModalScreen[SaveRequest | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, name: str, exists: Callable[[str], bool], summary: str = "") -> None:
+    def __init__(self, name: str, exists: Callable[[str], bool], summary: str = "",
+                 save: Callable[[SaveRequest], str | None] | None = None) -> None:
+        """`save` does the saving and returns None, or the reason it failed in plain words:
+        the dialog then stays open with the reason, so the name typed is not lost."""
         super().__init__()
         self.initial = name
         self.exists = exists
         self.summary = summary
+        self.save = save
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog save"):
@@ -64,7 +68,7 @@ class SaveDialog(ModalScreen[SaveRequest | None]):
         if self.exists(name):
             def answered(yes: bool | None) -> None:
                 if yes:
-                    self.dismiss(SaveRequest(name, True))
+                    self.finish(SaveRequest(name, True))
                 else:
                     self.query_one("#name", Input).focus()
 
@@ -72,7 +76,15 @@ class SaveDialog(ModalScreen[SaveRequest | None]):
                 ConfirmScreen(f"A preset named “{name}” exists. Overwrite it?"), answered
             )
             return
-        self.dismiss(SaveRequest(name, False))
+        self.finish(SaveRequest(name, False))
+
+    def finish(self, request: SaveRequest) -> None:
+        problem = self.save(request) if self.save is not None else None
+        if problem is None:
+            self.dismiss(request)
+            return
+        self.query_one("#error", Static).update(f"not saved: {problem}")
+        self.query_one("#name", Input).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
