@@ -23,7 +23,7 @@ SECONDS = 60.0
 SEEDS = (3, 7, 11)
 #: the sounds rebuilt for issue 12 so far (birds, night, keyboard, paper, tapping, brushing,
 #: whisper, purr and heartbeat join as each is delivered)
-EVENTS = ("clock", "keyboard")
+EVENTS = ("clock", "keyboard", "heartbeat")
 BROADBAND = tuple(s for s in ("whisper", "brushing", "paper") if s in EVENTS)
 
 #: one worker runs the module, so each render (cached per process) is made once
@@ -83,7 +83,15 @@ def keystrokes(x: np.ndarray, frame: float = 0.0005) -> dict:
             "drops": np.array(drops)}
 
 
+def bed_depth_db(x: np.ndarray) -> float:
+    """How far (dB) the quiet between events (the 10th percentile of the 50 ms levels) lies
+    under the events (the 99th)."""
+    level = S.levels_db(x, RATE)
+    return float(np.percentile(level, 99) - np.percentile(level, 10))
+
+
 SPECIFIC = {
+    "heartbeat": lambda x: {"bed_depth": bed_depth_db(x)},
     "keyboard": lambda x: {"strokes": keystrokes(x), "keys_band": octave_share_db(x, 1000, 8000),
                            "body": octave_share_db(x, 200, 700),
                            "top": octave_share_db(x, 6000, 12000)},
@@ -173,3 +181,11 @@ def test_keyboard_keys_are_broadband_clicks_not_pitched_tones():
         assert f["keys_band"] >= -2.0, f"@{seed}: 1-8 kHz holds {f['keys_band']:.1f} dB"
         assert f["body"] <= -12.0, f"@{seed}: 200-700 Hz holds {f['body']:.1f} dB: a tonk"
         assert f["top"] >= -16.0, f"@{seed}: 6-12 kHz holds only {f['top']:.1f} dB"
+
+
+# ----------------------------------------------------------------- heartbeat
+def test_heartbeat_beats_over_a_murmur_of_the_body():
+    # the audit: a continuous body and flow about 30 dB under the beats (the old layer was
+    # digital silence 71 % of the time)
+    depth = at_every_seed("heartbeat", "bed_depth")
+    assert all(20.0 <= d <= 40.0 for d in depth), f"the body lies {depth} dB under the beats"

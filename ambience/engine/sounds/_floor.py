@@ -16,12 +16,13 @@ from ambience.engine.sounds._tables import table_noise
 
 
 def floor(layer, level: float, high: float = 3000.0, low: float = 0.0, drift: float = 0.0,
-          stereo: bool = True, noise=None):
+          stereo: bool = True, noise=None, steep: bool = False):
     """A two-stream floor at about `level` RMS per ear: noise low-passed at `high` Hz (a
     gentle one-pole slope) and, if `low` is given, high-passed there; its level wandering
     `drift` (a fraction) over tens of seconds. `stereo=False` gives both ears the same
     noise (half the cost); a layer that already has a table noise of RMS 1 may pass it as
-    `noise` for a mono floor at no extra cost. About 0.05 % of a core per ear."""
+    `noise` for a mono floor at no extra cost; `steep` low-passes twice (12 dB/octave, for
+    a floor that must not hiss). About 0.05 % of a core per ear."""
     own = layer.own
     # white noise of RMS 1 through one-pole slopes keeps about pi/2 of the band's share
     rate = float(layer.options.get("sr", 48000))
@@ -37,6 +38,8 @@ def floor(layer, level: float, high: float = 3000.0, low: float = 0.0, drift: fl
     if drift > 0.0:
         mul = own(pyo.Randi(min=level * (1.0 - drift), max=level, freq=0.05))
     band = [own(pyo.Tone(n, freq=high)) for n in noises]
+    if steep:
+        band = [own(pyo.Tone(b, freq=high, mul=2.0)) for b in band]
     if low > 0.0:
         band = [own(pyo.ButHP(b, freq=low)) for b in band]
     if not stereo:
