@@ -188,7 +188,12 @@ def test_debouncer_keeps_a_new_layer_in_place_when_it_goes_to_zero_and_back():
 
 
 def test_an_edited_bundled_preset_saved_under_a_new_name_drops_its_author_and_description():
-    from ambience.library.preset import preset_from_mix
+    from ambience.library.preset import preset_from_mix as from_mix
+    from ambience.library.presets import keeps_credits
+
+    def preset_from_mix(mix, name, base, catalog):  # as the mixer saves (tui.saving.save_mix)
+        return from_mix(mix, name, base=base, catalog=catalog,
+                        keep_credits=keeps_credits(base, name))
 
     bundled = find_preset("Rainy study")
     assert bundled.author == "ambience" and bundled.description

@@ -134,7 +134,7 @@ def missing_message(missing: list[tuple[str, list[str]]]) -> str:
 
 
 def preset_from_mix(mix: Mix, name: str, base: Preset | None = None, catalog=None,
-                    order: list[str] | None = None) -> Preset:
+                    order: list[str] | None = None, keep_credits: bool = True) -> Preset:
     """A preset for `mix`. With `base` (the preset the mix came from) its description, author,
     timer, unknown keys, per-layer unknown keys and its layers whose sound is missing from
     `catalog` (loaded when needed) are kept, so saving loses nothing.
@@ -142,8 +142,8 @@ def preset_from_mix(mix: Mix, name: str, base: Preset | None = None, catalog=Non
     The saved order is stable: the base's layers stay in the base's order (a layer taken to
     0, hence out of the mix, comes back to its place; a missing sound keeps its place), and
     layers new to the mix follow in `order` (sounds as first seen), then in mix order.
-    Saved under a new name, a bundled base's description and author are left out: they
-    describe the bundled preset, and the edit is someone else's."""
+    With `keep_credits=False` the base's description and author are left out (a bundled
+    preset saved under a new name: see `presets.keeps_credits`)."""
     playing = {layer.sound: layer for layer in mix.layers}
     layers: list[PresetLayer] = []
     for old in base.layers if base is not None else ():
@@ -169,31 +169,12 @@ def preset_from_mix(mix: Mix, name: str, base: Preset | None = None, catalog=Non
         t = base.timer
         timer = TimerDefaults(t.duration, t.fade, t.then, dict(t.extra))
     description, author = base.description, base.author
-    if _renamed(base, name) and _bundled_credits(base):
+    if not keep_credits:
         description = author = ""
     return Preset(
         name=name, description=description, author=author, master=mix.master,
         layers=layers, timer=timer, extra=dict(base.extra),
     )
-
-
-def _renamed(base: Preset, name: str) -> bool:
-    from ambience.library.presets import slug
-
-    return slug(name) != slug(base.name)
-
-
-def _bundled_credits(base: Preset) -> bool:
-    """Does `base` carry a bundled preset's description and author (itself bundled, or a
-    last session or copy that came from one)?"""
-    if base.origin == "bundled":
-        return True
-    if not (base.description or base.author):
-        return False
-    from ambience.library.presets import bundled_presets, slug
-
-    return any(slug(p.name) == slug(base.name) and p.description == base.description
-               and p.author == base.author for p in bundled_presets())
 
 
 # ------------------------------------------------------------------------------ loading

@@ -56,6 +56,20 @@ def slug(name: str) -> str:
     return _SLUG.sub("-", name.casefold()).strip("-")[:60] or "preset"
 
 
+def keeps_credits(base: Preset | None, name: str) -> bool:
+    """Saved as `name`, does a mix made from `base` keep its description and author? Not when
+    a bundled preset's (or a copy of one) is saved under a new name: they describe the bundled
+    preset, and the edit is someone else's."""
+    if base is None or slug(name) == slug(base.name):
+        return True
+    if base.origin == "bundled":
+        return False
+    if not (base.description or base.author):
+        return True
+    return not any(slug(p.name) == slug(base.name) and p.description == base.description
+                   and p.author == base.author for p in bundled_presets())
+
+
 def _scan(folder: Path, origin: str, problems: list[str] | None) -> list[Preset]:
     out = []
     if not folder.is_dir():

@@ -91,9 +91,10 @@ def plain_reason(exc: BaseException) -> str:
 
 def save_mix(mix: Mix, name: str, base, overwrite: bool, catalog):
     from ambience.library.preset import preset_from_mix
-    from ambience.library.presets import save_user_preset
+    from ambience.library.presets import keeps_credits, save_user_preset
 
-    preset = preset_from_mix(mix, name, base=base, catalog=catalog)
+    preset = preset_from_mix(mix, name, base=base, catalog=catalog,
+                             keep_credits=keeps_credits(base, name))
     path = save_user_preset(preset, force=overwrite)
     return preset, path
 
