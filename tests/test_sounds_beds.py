@@ -13,7 +13,7 @@ from tests import sound_checks as S
 
 RATE = 48000
 SEEDS = (1, 2, 3)
-BEDS = ("rain",)
+BEDS = ("rain", "fire")
 #: beds that are broadband noise (issue 12's list): no 1/3-octave hole from 100 Hz to 16 kHz
 BROADBAND = tuple(b for b in BEDS if b != "thunder")
 #: the 6-12 kHz band within this many dB of the 1-4 kHz band (issue 12)
@@ -86,3 +86,34 @@ def test_rain_drops_are_bright_broadband_clicks():
     x = S.render("rain", 1)
     ev = S.events(x, RATE)
     assert S.event_centroid(x, RATE, ev, 10.0) > 4500.0
+
+
+# ------------------------------------------------------------------------------ fire
+# reference fireplace (fireplace.ogg, ezwa, public domain): 0.74 crackles a second > 15 dB,
+# 0.12 > 20 dB, crackle centroid 9.1 kHz; the audit's campfire: 6.4 > 15 dB, 3.3 > 20 dB
+@pytest.mark.parametrize("seed", SEEDS)
+def test_fire_crackles_stand_15_and_20_db_over_the_bed_as_often_as_real_ones(seed):
+    f = S.figures_of("fire", seed)
+    assert 1.0 <= f["events_15db_per_s"] <= 6.0, f"{f['events_15db_per_s']:.2f}/s > 15 dB"
+    assert 0.1 <= f["events_20db_per_s"] <= 3.0, f"{f['events_20db_per_s']:.2f}/s > 20 dB"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_fire_roar_does_not_swamp_the_flames(seed):
+    # the old fire's roar held -1.6 dB of the total; real fires -3.5 (fireplace) to -18
+    f = S.figures_of("fire", seed)
+    assert -9.0 <= f["below_300_db"] <= -3.0, f"<300 Hz holds {f['below_300_db']:.1f} dB"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_fire_crackles_are_bright(seed):
+    # the first 3 ms of every event > 10 dB, pops included (the fireplace: 9.6 kHz)
+    x = S.render("fire", seed)
+    ev = S.events(x, RATE)
+    assert 6500.0 <= S.event_centroid(x, RATE, ev, 10.0) <= 10000.0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_fire_has_no_hole_between_roar_and_hiss(seed):
+    x = S.render("fire", seed)
+    assert S.holes(x, RATE, 300.0, 2000.0, depth=6.0) == []

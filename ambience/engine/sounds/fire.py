@@ -1,89 +1,95 @@
-"""A wood fire: a low, breathing roar with crackles and the odd pop of a knot.
+"""A wood fire: a lapping roar, a warm body of flame, hissing gas and bright crackles.
 
-Everything comes from one random source (the costly part): the roar is a low band of it,
-the other channel hears the roar and hiss 23 ms later (decorrelated, no second generator),
-and every crackle and pop is the same noise shaped by a short envelope. Crackles come from a
-fast metronome thinned at random (`Percent`), so they fall at irregular times and cluster
-when a slow random "intensity" rises; each has its own length (3-16 ms), level (more faint
-than loud) and stereo position. About one in a hundred is a pop: lower, ringing, longer.
-
-Compared with a real fireplace (the shared reference recording, 25 s), measured the same way
-on both (peaks of the >2 kHz band, 10 ms apart, relative to the overall RMS): the recording
-has 39 crackles a second more than 8 dB above its RMS, 7 more than 14 dB and 1 more than
-20 dB; here 21, 4 and none. Its roar (<300 Hz) and crackle band (>2 kHz) carry about equal
-energy (-3.4 and -2.8 dB re the total); here the roar leads (-1.8 and -6.7 dB). Its peaks
-stand 34 dB above its RMS, ours 21 dB: a calmer fire, without the sudden loud snaps that
-wake a sleeper, and one that fits the -23 LUFS / -3 dBFS headroom of every layer.
+Built from the figures of real fires (the shared fireplace recording and issue 12's audit):
+- the roar (flames lapping): low noise driven hard into a clipper, so it flickers instead of
+  humming (Farnell's lapping), breathing slowly; the same in both channels (real fires
+  correlate 0.9 below 300 Hz; a mono sum loses nothing);
+- a body of flame filling 300 Hz-2 kHz (the old fire had a hole at 2 kHz), and a gas hiss
+  above 2.5 kHz that swells now and then, each side from a blend of a shared and an
+  independent noise;
+- crackles: 1-3 ms bursts high-passed and brightened so they centre near 8 kHz, at random
+  times that cluster when a slow intensity rises, levels exponential in dB (energies follow
+  the power law of real fire: many faint, a few 20 dB snaps), scattered across the hearth;
+- now and then a pop: a knot bursting, lower (0.8-3 kHz) and longer (10-30 ms).
+Everything is full-rate table noise (no interpolated source, so no hole).
 """
 
 from __future__ import annotations
 
 from ambience.engine.source import Source, pyo
-from ambience.engine.sounds._tables import table_random
+from ambience.engine.sounds._stereo import noise_pair
 
-#: calibrates the layer to about -23 LUFS at slider 1.0
-FIRE_GAIN = 1.12
-
-#: roar, hiss, crackles and pops, relative to each other
-CRACKLE = 0.42
-ROAR = 0.95
-ROAR_HZ = 85.0
-POP = 0.7
-#: chance (%) that a crackle is also a pop
-POP_CHANCE = 1.0
-HISS = 0.04
-BRIGHT_HZ = 2000.0
-#: fresh random values a second (the cost of the layer is mostly this)
-SOURCE_HZ = 24000
-#: crackle chance per 4 ms tick (%), wandering between these
-CHANCE = (12.0, 36.0)
+#: calibrates the layer to -23 LUFS at slider 1.0 (measured by the loudness test)
+FIRE_GAIN = 0.85
+#: the roar: low-passed noise driven into a clipper
+ROAR_HZ, ROAR_DRIVE, ROAR_LEVEL = 40.0, 60.0, 0.07
+#: the body of the flames (one-pole low-pass of white noise) and the hiss (the white noise)
+BODY_HZ, BODY_LEVEL = 600.0, 0.35
+HISS_LEVEL = 0.12
+CORRELATION = 0.6
+#: below this the roar is cut (real fires have little under 40 Hz)
+ROAR_HP_HZ = 50.0
+#: crackles: chance (%) per 4 ms tick, wandering; length (s); level (dB above the faintest:
+#: exponential with this mean, capped at the range)
+CHANCE = (2.0, 8.0)
+CRACKLE_DUR = (0.001, 0.003)
+CRACKLE_RANGE_DB, CRACKLE_MEAN_DB = 30.0, 6.0
+CRACKLE_LEVEL = 30.0
+#: the crackles' band (centre Hz, q): 5-13 kHz, centroid near 7 kHz
+CRACKLE_HZ, CRACKLE_Q = 9000.0, 1.0
+#: the largest sample of a crackle in the output (keeps the true peak under -1 dBTP)
+CRACKLE_PEAK = 0.42
+#: pops: chance (%) per tick of a pop, length (s), centre (Hz), level
+POP_CHANCE = 0.1
+POP_DUR, POP_HZ = 0.025, 1500.0
+POP_LEVEL = 4.0
 
 
 class Fire(Source):
     def build(self):
-        self._tables = []
-        # the one random source: SOURCE_HZ fresh values a second, joined by straight lines
-        # (drawn in advance, see `_tables`); the joins roll off the top
-        src = table_random(self, SOURCE_HZ, interpolate=True)
+        own = self.own
+        left, right = noise_pair(self, CORRELATION)
 
-        # everything rises over the first 50 ms, so that the layer starts smoothly even
-        # without the engine's fade: pyo's filters jump on their first sample, and the
-        # crackle metro ticks at once
-        onset = self.own(pyo.Linseg([(0.0, 0.0), (0.05, 1.0)]))
+        # the roar: shared by both channels, flickering, breathing
+        breath = own(pyo.Randi(0.5, 1.0, freq=0.6))
+        low = own(pyo.Tone(left, freq=ROAR_HZ, mul=ROAR_DRIVE))
+        lapped = own(pyo.Clip(low, -0.9, 0.9))
+        roar = own(pyo.ButHP(lapped, freq=ROAR_HP_HZ, mul=own(breath * ROAR_LEVEL)))
 
-        # --- bed: a low roar whose level breathes, plus a faint hiss of burning gas. The
-        # other channel hears the bed 23 ms later: decorrelated, with no second generator.
-        breath = self.own(pyo.Randi(min=0.45 * ROAR, max=ROAR, freq=0.7))
-        # a band-pass rather than a low-pass: the rumble, with no drifting DC under it
-        roar = self.own(pyo.Biquad(src, freq=ROAR_HZ, q=1.0, type=2, mul=breath))
-        bright = self.own(pyo.ButHP(src, freq=BRIGHT_HZ, mul=HISS))
-        bed = self.own(pyo.Mix([roar, bright], voices=1, mul=onset))
-        bed_late = self.own(pyo.Delay(bed, delay=0.023, maxdelay=0.03))
+        # body and hiss per side
+        hiss_swell = own(pyo.Randi(0.2, 1.0, freq=0.9))
+        hiss_amp = own(hiss_swell * own(hiss_swell * HISS_LEVEL))
+        sides = []
+        for raw in (left, right):
+            # the hiss is the white noise itself, swelling; the body its low-passed copy,
+            # summed through the filter's `add` (one filter a side, no mixer object)
+            hiss = own(raw * hiss_amp)
+            sides.append(own(pyo.Tone(raw, freq=BODY_HZ, mul=BODY_LEVEL, add=own(hiss + roar))))
 
-        # --- crackles: irregular times, clustered by a wandering intensity, varied levels
-        # and lengths, each at its own position. They reuse the hiss (bright noise).
-        chance = self.own(pyo.Randi(min=CHANCE[0], max=CHANCE[1], freq=0.35, mul=onset))
-        beat = self.own(pyo.Metro(time=0.004))
-        hits = self.own(pyo.Percent(beat, percent=chance))
-        shape = pyo.CosTable([(0, 0.0), (40, 1.0), (600, 0.35), (2500, 0.08), (8191, 0.0)])
-        self._tables.append(shape)
-        length = self.own(pyo.TrigRand(hits, min=0.003, max=0.016))
-        # "linear minimum" law: faint crackles are likelier than loud ones
-        level = self.own(pyo.TrigXnoise(hits, dist=1, mul=CRACKLE / HISS))
-        env = self.own(pyo.TrigEnv(hits, table=shape, dur=length, mul=level))
-        where = self.own(pyo.TrigRand(hits, min=0.1, max=0.9))
-        crackles = self.own(pyo.SPan(bright, outs=2, pan=where, mul=env))
+        # crackles
+        onset = own(pyo.Linseg([(0.0, 0.0), (0.05, 1.0)]))
+        chance = own(pyo.Randi(CHANCE[0], CHANCE[1], freq=0.3, mul=onset))
+        beat = own(pyo.Metro(time=0.004))
+        hits = own(pyo.Percent(beat, percent=chance))
+        db = own(pyo.TrigXnoise(hits, dist=4, x1=CRACKLE_RANGE_DB / CRACKLE_MEAN_DB,
+                                mul=CRACKLE_RANGE_DB, add=-CRACKLE_RANGE_DB))
+        level = own(pyo.DBToA(db, mul=CRACKLE_LEVEL))
+        self._shape = pyo.ExpTable([(0, 0.0), (200, 1.0), (8191, 0.0)], exp=5, inverse=True)
+        dur = own(pyo.TrigRand(hits, CRACKLE_DUR[0], CRACKLE_DUR[1], init=CRACKLE_DUR[0]))
+        env = own(pyo.TrigEnv(hits, self._shape, dur=dur, mul=level))
+        bright = own(pyo.ButBP(own(right * env), freq=CRACKLE_HZ, q=CRACKLE_Q))
+        capped = own(pyo.Clip(bright, -CRACKLE_PEAK / FIRE_GAIN, CRACKLE_PEAK / FIRE_GAIN))
+        where = own(pyo.TrigRand(hits, 0.15, 0.85, init=0.5))
+        crackles = own(pyo.SPan(capped, outs=2, pan=where))
 
-        # --- pops: about one crackle in a hundred is a knot bursting: lower, longer, ringing
-        pops = self.own(pyo.Percent(hits, percent=POP_CHANCE))
-        pshape = pyo.CosTable([(0, 0.0), (150, 1.0), (1500, 0.3), (4000, 0.06), (8191, 0.0)])
-        self._tables.append(pshape)
-        penv = self.own(pyo.TrigEnv(pops, table=pshape, dur=0.07, mul=POP))
-        knot = self.own(pyo.Biquad(src, freq=750.0, q=2.5, type=2, mul=penv))
-        pwhere = self.own(pyo.TrigRand(pops, min=0.15, max=0.85))
-        popped = self.own(pyo.SPan(knot, outs=2, pan=pwhere))
+        # pops: a knot bursting now and then, placed where the last crackle was
+        pops = own(pyo.Percent(beat, percent=POP_CHANCE))
+        self._pop = pyo.ExpTable([(0, 0.0), (400, 1.0), (8191, 0.0)], exp=3, inverse=True)
+        penv = own(pyo.TrigEnv(pops, self._pop, dur=POP_DUR, mul=POP_LEVEL))
+        knot = own(pyo.Biquad(own(left * penv), freq=POP_HZ, q=1.2, type=2))
+        popped = own(pyo.SPan(knot, outs=2, pan=where))
 
-        return self.own(pyo.Mix([bed, bed_late, crackles, popped], voices=2, mul=FIRE_GAIN))
+        return own(pyo.Mix([sides[0], sides[1], crackles, popped], voices=2, mul=FIRE_GAIN))
 
 
 SOUNDS = {"fire": Fire}

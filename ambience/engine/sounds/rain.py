@@ -17,15 +17,13 @@ from __future__ import annotations
 from ambience.engine.source import Source, pyo
 from ambience.engine.sounds._events import alternating_ticks
 from ambience.engine.sounds._stereo import noise_pair
-from ambience.engine.sounds._tables import table_noise
 
 #: output gain that puts rain at -23 LUFS at slider 1.0 (measured by the loudness test)
 RAIN_GAIN = 0.16
 #: correlation of the two channels' hiss
 CORRELATION = 0.6
-#: the hiss: white noise (the highs) plus a low-passed part (the body), high-passed
+#: the hiss: white noise (the highs) plus a low-passed part (the body), low-passed at the top
 BODY_HZ, BODY_LEVEL = 600.0, 2.2
-LOW_CUT_HZ = 60.0
 TOP_HZ = 12500.0
 #: drops: gaps (s, exponential), length (s), level spread (dB below the loudest, mean)
 GAP = (0.004, 0.12)
@@ -34,7 +32,7 @@ DROP_RANGE_DB, DROP_MEAN_DB = 15.0, 2.5
 DROP_LEVEL = 32.0
 DROP_HP_HZ = 1500.0
 #: a drop's largest sample in the output
-DROP_PEAK = 0.6
+DROP_PEAK = 0.52
 
 
 class Rain(Source):
@@ -50,11 +48,10 @@ class Rain(Source):
         # the hiss: flat highs plus a warmer body, both sides from the blended pair
         sides = []
         for raw in (left, right):
-            body = own(pyo.Tone(raw, freq=BODY_HZ, mul=BODY_LEVEL))
-            both = own(pyo.Sig(raw, add=body))
-            # the air takes the very top off (real rain falls from 10 to 16 kHz)
-            soft = own(pyo.ButLP(both, freq=TOP_HZ))
-            sides.append(own(pyo.ButHP(soft, freq=LOW_CUT_HZ, mul=intensity)))
+            # white noise plus a low-passed copy of itself (the warmer body) ...
+            both = own(pyo.Tone(raw, freq=BODY_HZ, mul=BODY_LEVEL, add=raw))
+            # ... with the very top taken off by the air (real rain falls from 10 to 16 kHz)
+            sides.append(own(pyo.ButLP(both, freq=TOP_HZ, mul=intensity)))
 
         # the drops: 1-2 ms clicks, exponential gaps thinned by the intensity, levels
         # exponential in dB (many faint, few loud: real rain's power law)
@@ -67,8 +64,8 @@ class Rain(Source):
         self._shape = pyo.ExpTable([(0, 0.0), (300, 1.0), (8191, 0.0)], exp=6, inverse=True)
         dur = own(pyo.TrigRand(tick, DROP_DUR[0], DROP_DUR[1], init=DROP_DUR[0]))
         env = own(pyo.TrigEnv(tick, self._shape, dur=dur, mul=level))
-        grain = table_noise(self)
-        burst = own(pyo.ButHP(own(grain * env), freq=DROP_HP_HZ))
+        # the drop's grain is the left hiss's noise itself: no third generator
+        burst = own(pyo.ButHP(own(left * env), freq=DROP_HP_HZ))
         # the rare loudest drop is flattened (a clipped 0.3 ms click sounds the same) so the
         # layer keeps its true peak under -1 dBTP
         capped = own(pyo.Clip(burst, -DROP_PEAK / RAIN_GAIN, DROP_PEAK / RAIN_GAIN))
