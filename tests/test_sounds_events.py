@@ -23,7 +23,7 @@ SECONDS = 60.0
 SEEDS = (3, 7, 11)
 #: the sounds rebuilt for issue 12 so far (birds, night, keyboard, paper, tapping, brushing,
 #: whisper, purr and heartbeat join as each is delivered)
-EVENTS = ("clock", "keyboard", "heartbeat")
+EVENTS = ("clock", "keyboard", "heartbeat", "tapping")
 BROADBAND = tuple(s for s in ("whisper", "brushing", "paper") if s in EVENTS)
 
 #: one worker runs the module, so each render (cached per process) is made once
@@ -90,7 +90,22 @@ def bed_depth_db(x: np.ndarray) -> float:
     return float(np.percentile(level, 99) - np.percentile(level, 10))
 
 
+def knock_falls_ms(x: np.ndarray, frame: float = 0.001) -> np.ndarray:
+    """For each knock (a 1 ms level peak within 20 dB of the loudest, 60 ms from others),
+    the ms until its level first lies 30 dB under its peak (within 200 ms)."""
+    level = A.short_term_rms_db(A.mono(x), RATE, frame)
+    top = np.percentile(level, 99.9)
+    peaks, _ = signal.find_peaks(level, height=top - 20, distance=int(0.06 / frame))
+    falls = []
+    for p in peaks:
+        after = np.flatnonzero(level[p: p + int(0.2 / frame)] < level[p] - 30)
+        if after.size:
+            falls.append(after[0] * frame * 1000)
+    return np.array(falls)
+
+
 SPECIFIC = {
+    "tapping": lambda x: {"falls": knock_falls_ms(x)},
     "heartbeat": lambda x: {"bed_depth": bed_depth_db(x)},
     "keyboard": lambda x: {"strokes": keystrokes(x), "keys_band": octave_share_db(x, 1000, 8000),
                            "body": octave_share_db(x, 200, 700),
@@ -189,3 +204,13 @@ def test_heartbeat_beats_over_a_murmur_of_the_body():
     # digital silence 71 % of the time)
     depth = at_every_seed("heartbeat", "bed_depth")
     assert all(20.0 <= d <= 40.0 for d in depth), f"the body lies {depth} dB under the beats"
+
+
+# ----------------------------------------------------------------- tapping
+def test_tapping_knocks_are_damped_within_30_ms_not_ringing_bars():
+    # knocks on wood or plastic are damped within about 10-30 ms; the old taps rang 81 ms
+    for seed in SEEDS:
+        falls = figures("tapping", seed)["falls"]
+        assert len(falls) >= 30, f"@{seed}: {len(falls)} knocks in a minute"
+        assert np.median(falls) <= 30.0, f"@{seed}: knocks take {np.median(falls):.0f} ms to fall 30 dB"
+        assert np.percentile(falls, 90) <= 45.0, f"@{seed}: p90 {np.percentile(falls, 90):.0f} ms"
