@@ -23,7 +23,7 @@ from ambience.core.mix import Layer, Mix
 from ambience.core.playback import Levels, Playback
 from ambience.core.timer import SleepTimer
 from ambience.library.catalog import Catalog, load_catalog
-from ambience.session import OPEN_RAMP, PAUSE_FADE, POLL, Session
+from ambience.session import OPEN_RAMP, POLL, Session
 from ambience.tui import saving, startup
 from ambience.tui.commands import MixerCommands
 from ambience.tui.bridge import (

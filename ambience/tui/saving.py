@@ -7,19 +7,34 @@ Thin: presets, the last session and share lines live in `ambience.library.preset
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
-from ambience.library import paths
 from ambience.core.mix import Mix
+from ambience.library import paths
+from ambience.library.preset import PresetError, missing_message, preset_from_mix
+from ambience.library.presets import (
+    LAST_SESSION_NAME,
+    Debouncer,
+    PresetNotFound,
+    bundled_presets,
+    default_preset,
+    find_preset,
+    keeps_credits,
+    list_presets,
+    load_last_session,
+    save_user_preset,
+    slug,
+    user_preset_path,
+    user_presets,
+)
+from ambience.library.share import decode_share_line, is_share_line
 
 THEME_FILE = "tui.json"
 
 
 def start_preset(warn: Callable[[str], None]):
     """The last session, else the bundled default preset, else None."""
-    from ambience.library.presets import default_preset, load_last_session
-
     try:
         session = load_last_session(on_warning=warn)
     except OSError as exc:
@@ -31,9 +46,6 @@ def start_preset(warn: Callable[[str], None]):
 def reference_mix(preset, catalog, mix: Mix) -> Mix:
     """The mix a restored session is compared with for the header's 'changed' mark: the
     named preset it came from, when that still exists."""
-    from ambience.library.preset import PresetError
-    from ambience.library.presets import LAST_SESSION_NAME, PresetNotFound, find_preset
-
     if getattr(preset, "origin", "") != "session" or preset.name == LAST_SESSION_NAME:
         return mix
     try:
@@ -43,21 +55,15 @@ def reference_mix(preset, catalog, mix: Mix) -> Mix:
 
 
 def session_debouncer(base, interval: float, catalog):
-    from ambience.library.presets import Debouncer
-
     return Debouncer(interval=interval, base=base, catalog=catalog)
 
 
 def missing_text(missing) -> str:
-    from ambience.library.preset import missing_message
-
     return missing_message(missing)
 
 
 def preset_exists(name: str) -> bool:
     """Would saving under `name` replace or hide a preset (so the user must confirm)?"""
-    from ambience.library.presets import bundled_presets, slug, user_preset_path, user_presets
-
     key = slug(name)
     if user_preset_path(name).exists():
         return True
@@ -67,8 +73,6 @@ def preset_exists(name: str) -> bool:
 def skipped_text(catalog) -> str | None:
     """One line naming the sound files and presets that were skipped at start (broken,
     undecodable, duplicate), for one toast; None when nothing was."""
-    from ambience.library.presets import list_presets
-
     problems = list(getattr(catalog, "problems", []))
     list_presets(problems)
     if not problems:
@@ -90,9 +94,6 @@ def plain_reason(exc: BaseException) -> str:
 
 
 def save_mix(mix: Mix, name: str, base, overwrite: bool, catalog):
-    from ambience.library.preset import preset_from_mix
-    from ambience.library.presets import keeps_credits, save_user_preset
-
     preset = preset_from_mix(mix, name, base=base, catalog=catalog,
                              keep_credits=keeps_credits(base, name))
     path = save_user_preset(preset, force=overwrite)
@@ -100,16 +101,11 @@ def save_mix(mix: Mix, name: str, base, overwrite: bool, catalog):
 
 
 def all_presets() -> list:
-    from ambience.library.presets import list_presets
-
     return list_presets()
 
 
 def resolve_text(text: str):
     """A preset from what the user typed or pasted: a share line, a file path or a name."""
-    from ambience.library.presets import find_preset
-    from ambience.library.share import decode_share_line, is_share_line
-
     text = text.strip()
     if is_share_line(text):
         preset = decode_share_line(text)
