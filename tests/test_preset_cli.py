@@ -207,8 +207,11 @@ def test_export_refuses_a_missing_folder_as_render_does(tmp_path):
                                                       "`ambience render`, `ambience import` and "
                                                       "`ambience export`"),
         (["presets", "extra"], "unexpected argument 'extra' for `ambience presets`"),
+        # an option of a command and all its subcommands is named once, by the command
+        (["sounds", "--json"], "--json does not apply to `ambience sounds`; it is an option of "
+                               "`ambience ctl`: leave it out"),
     ],
-    ids=["device-presets", "audio-export", "force-show", "stray-argument"],
+    ids=["device-presets", "audio-export", "force-show", "stray-argument", "json-sounds"],
 )
 def test_options_a_command_does_not_take_are_refused(capsys, argv, message):
     from ambience.cli import main

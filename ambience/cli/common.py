@@ -75,7 +75,7 @@ def claim_control(args: argparse.Namespace):
         return None
 
 
-#: the commands that play sound, hence take --audio and --device (None: the mixer)
+#: the commands that play sound, hence take --audio, --device and --replace (None: the mixer)
 AUDIO_COMMANDS = (None, "play")
 
 
@@ -121,9 +121,9 @@ def _commands_with(parser: argparse.ArgumentParser, option: str, prefix: str = "
             for name, sub in action.choices.items():
                 full = f"{prefix}{name}"
                 if option in sub._option_string_actions:
-                    found.append(f"`ambience {full}`")
-                found += [f for f in _commands_with(sub, option, full + " ")
-                          if f != "the mixer"]
+                    found.append(f"`ambience {full}`")  # its own subcommands go unsaid
+                else:
+                    found += _commands_with(sub, option, full + " ")
     return list(dict.fromkeys(found))
 
 
