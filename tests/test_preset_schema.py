@@ -161,17 +161,17 @@ def test_a_sound_this_installation_lacks_keeps_its_place_when_saved():
         ("rain", 0.6), ("thunder", 0.25), ("brown", 0.5)]
 
 
-def test_new_layers_are_saved_in_the_order_they_first_joined_the_mix():
+def test_new_layers_are_saved_in_the_mixers_row_order_whatever_the_edits():
     p = loads_preset(THREE)
-    known = catalog("rain", "thunder", "brown", "wind", "fire")
+    known = catalog("rain", "thunder", "brown", "wind", "fire")  # rows in this order
     mix, _ = p.to_mix(known)
-    mix = mix.with_level("wind", 0.3).with_level("fire", 0.2)
-    mix = mix.without("wind").with_level("wind", 0.3)  # wind to 0 and back: now after fire
-    saved = preset_from_mix(mix, "Three", base=p, catalog=known,
-                            order=["rain", "thunder", "brown", "wind", "fire"])
-    assert [x.sound for x in saved.layers] == ["rain", "thunder", "brown", "wind", "fire"]
-    plain = preset_from_mix(mix, "Three", base=p, catalog=known)  # no order: the mix's
-    assert [x.sound for x in plain.layers] == ["rain", "thunder", "brown", "fire", "wind"]
+    one = mix.with_level("fire", 0.2).with_level("wind", 0.3)
+    two = one.without("fire").with_level("fire", 0.2)  # fire to 0 and back: now last
+    for edited in (one, two):
+        saved = preset_from_mix(edited, "Three", base=p, catalog=known)
+        assert [x.sound for x in saved.layers] == ["rain", "thunder", "brown", "wind", "fire"]
+    given = preset_from_mix(two, "Three", base=p, catalog=known, order=["fire", "wind"])
+    assert [x.sound for x in given.layers] == ["rain", "thunder", "brown", "fire", "wind"]
 
 
 def test_preset_from_mix_without_base_is_plain():

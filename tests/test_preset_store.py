@@ -184,7 +184,7 @@ def test_debouncer_keeps_a_new_layer_in_place_when_it_goes_to_zero_and_back():
     saved = load_last_session()
     assert [(x.sound, x.level) for x in saved.layers] == [
         ("rain", 0.6), ("thunder", 0.1), ("paper", 0.2), ("clock", 0.15), ("brown", 0.2),
-        ("wind", 0.35), ("fire", 0.2)]
+        ("fire", 0.2), ("wind", 0.35)]  # new layers: in the mixer's rows (fire before wind)
 
 
 def test_an_edited_bundled_preset_saved_under_a_new_name_drops_its_author_and_description():

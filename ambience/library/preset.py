@@ -139,9 +139,10 @@ def preset_from_mix(mix: Mix, name: str, base: Preset | None = None, catalog=Non
     timer, unknown keys, per-layer unknown keys and its layers whose sound is missing from
     `catalog` (loaded when needed) are kept, so saving loses nothing.
 
-    The saved order is stable: the base's layers stay in the base's order (a layer taken to
-    0, hence out of the mix, comes back to its place; a missing sound keeps its place), and
-    layers new to the mix follow in `order` (sounds as first seen), then in mix order.
+    The saved order is stable, whatever the order of the edits: the base's layers stay in
+    the base's order (a layer taken to 0, hence out of the mix, comes back to its place; a
+    missing sound keeps its place), and layers new to the mix follow in `order` (default:
+    the catalog's, which is the mixer's rows).
     With `keep_credits=False` the base's description and author are left out (a bundled
     preset saved under a new name: see `presets.keeps_credits`)."""
     playing = {layer.sound: layer for layer in mix.layers}
@@ -158,9 +159,16 @@ def preset_from_mix(mix: Mix, name: str, base: Preset | None = None, catalog=Non
         if old.sound not in catalog:
             layers.append(PresetLayer(old.sound, old.level, old.muted, dict(old.extra)))
     known = {layer.sound for layer in base.layers} if base is not None else set()
-    first_seen = {sound: i for i, sound in enumerate(order or ())}
-    new = sorted((layer for layer in mix.layers if layer.sound not in known),
-                 key=lambda layer: first_seen.get(layer.sound, len(first_seen)))
+    new = [layer for layer in mix.layers if layer.sound not in known]
+    if len(new) > 1:
+        if order is None:
+            if catalog is None:
+                from ambience.library.catalog import load_catalog
+
+                catalog = load_catalog()
+            order = [info.id for infos in catalog.by_category().values() for info in infos]
+        place = {sound: i for i, sound in enumerate(order)}
+        new.sort(key=lambda layer: place.get(layer.sound, len(place)))  # stable: others last
     layers += [PresetLayer(layer.sound, layer.level, layer.muted) for layer in new]
     if base is None:
         return Preset(name=name, master=mix.master, layers=layers)

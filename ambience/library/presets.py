@@ -287,8 +287,7 @@ class Debouncer:
     `feed(mix)` on every change (writes at once when the last write is old enough, otherwise
     remembers it), `poll()` from a periodic timer (writes a remembered mix when due),
     `flush()` at exit. `base` is the preset the mix came from, so its unknown keys,
-    missing layers and layer order are kept; new layers are saved in the order they first
-    joined the mix, so one taken to 0 and back keeps its place. A failed write never raises: it lands in `last_error`."""
+    missing layers and layer order are kept (see `preset_from_mix`). A failed write never raises: it lands in `last_error`."""
 
     def __init__(
         self,
@@ -306,7 +305,6 @@ class Debouncer:
         self.writes = 0
         self.last_error: str | None = None
         self._pending: Mix | None = None
-        self._seen: dict[str, None] = {}  # sounds in the order they first joined the mix
         self._written: Mix | None = None
         self._last_write: float | None = None
 
@@ -315,8 +313,6 @@ class Debouncer:
         return self._pending is not None
 
     def feed(self, mix: Mix) -> bool:
-        for layer in mix.layers:
-            self._seen.setdefault(layer.sound)
         if mix == self._written and self._pending is None:
             return False
         self._pending = mix
@@ -337,8 +333,7 @@ class Debouncer:
         self._last_write = self.clock()
         try:
             name = self.base.name if self.base is not None else LAST_SESSION_NAME
-            self.write(preset_from_mix(mix, name, base=self.base, catalog=self.catalog,
-                                       order=list(self._seen)))
+            self.write(preset_from_mix(mix, name, base=self.base, catalog=self.catalog))
         except OSError as exc:  # kept pending: written at the next poll once possible
             folder = last_session_path().parent
             self.last_error = (f"the last session could not be saved in {folder}: "
