@@ -864,15 +864,15 @@ async def test_timer_dialog_offers_the_presets_own_timer():
 
 async def test_a_slow_layer_start_never_freezes_the_window():
     import threading
-    import time
 
     from ambience.engine.sounds import SYNTHS
 
+    release = threading.Event()  # the layer takes until the test has pressed every key
     built = threading.Event()
 
     def slow_layer(info, extra):
         if info.id == "white":
-            time.sleep(2.0)  # some synthesizers build tables before they can play
+            release.wait(30.0)  # some synthesizers build tables before they can play
             built.set()
         return SYNTHS[info.id](sr=48000, **extra)
 
@@ -887,5 +887,6 @@ async def test_a_slow_layer_start_never_freezes_the_window():
         assert not built.is_set()  # the window handled every key while the layer was built
         assert pct(app, "white") == "50 %"
         assert level(app, app.focused_row().sound) == 0.7
+        release.set()
         assert "white" in engine.playing()  # and the engine got it once it was built
         assert built.is_set()

@@ -138,6 +138,7 @@ class Engine:
         #: engine time after which the server stops computing (`rest`), and whether it has
         self._rest_at: float | None = None
         self.resting = False
+        self._awake = threading.Event()  # set whenever the engine is not resting
         silent = fade_in is None or fade_in > 0
         self.master = MasterChain(self.server, initial=0.0 if silent else 1.0)
         #: stream ids of newly built layers, to be computed ahead of the master chain
@@ -316,6 +317,7 @@ class Engine:
             if not self.resting or self._closed:
                 return
             self.resting = False
+            self._awake.set()
             if self.backend not in ("manual", "null"):
                 with signals_blocked():
                     self.server.start()
@@ -325,6 +327,7 @@ class Engine:
             if self.resting or self._closed or self._rest_at is None:
                 return
             self.resting = True
+            self._awake.clear()
             self._rest_at = None
             if self.backend in ("manual", "null"):
                 return  # the null thread stops processing; a manual server only when asked
@@ -417,8 +420,8 @@ class Engine:
         period = self.buffer / self.rate
         deadline = _time.monotonic()
         while not self._stop_event.is_set():
-            if self.resting:  # nothing to compute: wake now and then to see if that changed
-                self._stop_event.wait(0.1)
+            if self.resting:  # nothing to compute until `wake` (or `close`)
+                self._awake.wait(1.0)
                 deadline = _time.monotonic()
                 continue
             with self._lock:
@@ -449,6 +452,7 @@ class Engine:
             # interpreter shuts down: a C builtin (pyo ignores what it returns)
             self.server.setCallback(int)
         self._stop_event.set()
+        self._awake.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=2.0)
         with self._lock:

@@ -76,6 +76,8 @@ def start_engine(factory: EngineFactory) -> Message:
 _STOP = object()
 #: how often the bridge thread takes a level snapshot for the meters (they poll at 10 Hz)
 LEVEL_PERIOD = 0.05
+#: level snapshots stop this long after the meters stopped reading them
+WANTED_FOR = 1.0
 
 
 class Bridge:
@@ -95,6 +97,7 @@ class Bridge:
         self._idle = threading.Condition()
         self._levels = None
         self._levels_at = 0.0
+        self._wanted_at = time.monotonic()
 
     @property
     def live(self) -> bool:
@@ -130,7 +133,10 @@ class Bridge:
 
     def levels(self) -> Levels | None:
         """The latest level snapshot, fetched by the bridge thread: the engine's lock can be
-        held for a while by a layer being built, and the window must not wait for it."""
+        held for a while by a layer being built, and the window must not wait for it.
+        Snapshots are taken only while somebody reads them (meters that stand still cost
+        nothing)."""
+        self._wanted_at = time.monotonic()
         return self._levels
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
@@ -139,9 +145,12 @@ class Bridge:
             return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
     # ------------------------------------------------------------------ the thread
+    def _wanted(self) -> bool:
+        return time.monotonic() - self._wanted_at < WANTED_FOR
+
     def _fetch_levels(self) -> None:
         now = time.monotonic()
-        if now - self._levels_at >= LEVEL_PERIOD:
+        if now - self._levels_at >= LEVEL_PERIOD and self._wanted():
             self._levels_at = now
             try:
                 self._levels = self.engine.levels()
@@ -155,8 +164,8 @@ class Bridge:
             if carry is not None:
                 item, carry = carry, None
             else:
-                try:
-                    item = self._queue.get(timeout=LEVEL_PERIOD)
+                try:  # asleep until a request comes when nobody reads the meters
+                    item = self._queue.get(timeout=LEVEL_PERIOD if self._wanted() else 1.0)
                 except queue.Empty:
                     continue
             if item is _STOP:
