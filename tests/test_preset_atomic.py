@@ -91,3 +91,17 @@ def test_save_refuses_a_preset_that_would_not_load_back(tmp_path):
 def test_save_creates_missing_folders(tmp_path):
     path = save_preset(Preset(name="x"), tmp_path / "a" / "b" / "x.toml")
     assert load_preset(path).name == "x"
+
+
+def test_a_saved_preset_is_an_ordinary_file_whose_mode_the_umask_decides(tmp_path):
+    import os
+    import stat
+
+    from ambience.library.preset import atomic_write
+
+    old = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "mine.toml", b"format = 1\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "mine.toml").stat().st_mode) == 0o644

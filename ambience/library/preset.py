@@ -564,6 +564,10 @@ def atomic_write(path: Path, data: bytes, force: bool = False) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
+            # mkstemp makes the file private; a preset is an ordinary file (the umask decides)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(fh.fileno(), 0o666 & ~umask)
             os.fsync(fh.fileno())
         if force:
             os.replace(tmp, path)
