@@ -73,9 +73,9 @@ def rows(r: dict) -> list[Row]:
     biggest = max(r["files"], key=int)
     c = r["files"][biggest]
     per_file = c["rss_growth_mib"] / int(biggest)
-    table.append(Row(part, f"memory: {biggest} file layers of {fs:g} s (growth, per file-minute)",
-                     f"{c['rss_growth_mib']:.0f} MiB, {per_file / fs * 60:.1f} MiB per minute "
-                     "of stereo 48 kHz file"))
+    table.append(Row(part, f"memory: {biggest} file layers of {fs:g} s (growth, per layer)",
+                     f"{c['rss_growth_mib']:.0f} MiB, {per_file:.1f} MiB per layer (streamed: "
+                     "the same for a file of any length)"))
     return table
 
 

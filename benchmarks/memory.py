@@ -3,9 +3,9 @@ null`, as a child process: with the standard mix, then with the standard mix plu
 sound files of three minutes each (stereo 48 kHz FLAC, made here with numpy). Budget: under
 100 MB for the standard mix.
 
-A file layer is decoded into a pyo table of 32-bit floats: 48000 x 2 x 4 bytes = 23 MB per
-minute of stereo sound, so eight three-minute files need about 550 MB whatever the player does;
-the figure shows what the player adds on top.
+A file layer streams from disk through a ring of 11 s (4 MiB at 48 kHz) whatever the file's
+length (issue 16; `benchmarks.streaming` plays one-hour files); the figure shows what eight
+file layers add.
 
     python -m benchmarks.memory [--quick | --tiny] [--json]
 """
@@ -30,7 +30,6 @@ from benchmarks.common import Row
 #: (seconds of play after start-up, number of user files, seconds of each file)
 SETTINGS = {"full": (10.0, 8, 180.0), "quick": (5.0, 8, 30.0), "tiny": (1.0, 2, 2.0)}
 BUDGET_MB = 100.0
-TABLE_BYTES_PER_SECOND = 48000 * 2 * 4
 
 
 def run_player(extra: list[str], seconds: float, env: dict) -> dict:
@@ -103,7 +102,6 @@ def measure(mode: str = "full") -> dict:
         for f in files:
             extra += ["--layer", f"{f}=0.3"]
         out["with_files"] = run_player(extra, seconds, env)
-    out["tables_mib"] = n_files * file_seconds * TABLE_BYTES_PER_SECOND / 2**20
     return out
 
 
@@ -128,9 +126,9 @@ def rows(r: dict) -> list[Row]:
         table.append(Row(part, label, f"failed: {wf['error']}"))
     else:
         added = wf["hwm_mib"] - std.get("hwm_mib", 0.0)
-        table.append(Row(part, label, f"{wf['hwm_mib']:.0f} MiB (+{added:.0f} MiB; the decoded "
-                         f"tables alone are {r['tables_mib']:.0f} MiB; {wf['rss_last_mib']:.0f} "
-                         f"MiB once playing); started in {wf['startup_s']:.1f} s"))
+        table.append(Row(part, label, f"{wf['hwm_mib']:.0f} MiB (+{added:.0f} MiB; "
+                         f"{wf['rss_last_mib']:.0f} MiB once playing); started in "
+                         f"{wf['startup_s']:.1f} s"))
     return table
 
 

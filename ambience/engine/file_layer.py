@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,9 @@ SAFE_SECONDS = 0.15
 #: fade-out when the file fails or the reader starves; fade-in when it recovers
 FADE_OUT = 0.25
 FADE_IN = 0.05
+#: once this much is ahead the reader pauses PACE seconds between blocks
+COMFORT_SECONDS = 1.0
+PACE = 0.02
 #: decoded before the sound starts or comes back after a stall (more than LOW_SECONDS)
 RESUME_SECONDS = 0.6
 
@@ -240,12 +244,17 @@ class FileLayer(Source):
         return did
 
     def _run(self) -> None:
-        """The reader thread: fill, and sleep while the ring is full."""
+        """The reader thread: fill, and sleep while the ring is full. With COMFORT seconds
+        ahead it pauses between blocks (still ~8x faster than the sound), so that the first
+        fill of several layers does not crowd out the thread that builds the mix."""
+        comfort = int(COMFORT_SECONDS * self.sr)
         try:
             while not (self._closed or self._ended):
                 if not self._fill():
                     self._wake.wait(WATCH)
                     self._wake.clear()
+                elif self._w - self._r > comfort:
+                    time.sleep(PACE)
         finally:
             self.stream.close()
 
@@ -288,3 +297,6 @@ class FileLayer(Source):
         else:
             self.stream.close()
         super().close()
+        # no pyo object may outlive the server: drop every reference (a thread still stuck
+        # on a dead disk keeps this object, but finds it closed and touches nothing)
+        self.table = self._count = self._trig = self._watch = None
