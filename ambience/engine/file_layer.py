@@ -40,6 +40,7 @@ from ambience.engine.loop_stream import (  # noqa: F401 - re-exported
     open_soundfile,
     stereo,
 )
+from ambience.engine.resample import MAX_PHASES
 from ambience.engine.source import Source, pyo
 
 #: the ring's length: what the reader keeps ahead of the sound, hence how long a stalled disk
@@ -111,7 +112,8 @@ class FileLayer(Source):
         self._safe = int(SAFE_SECONDS * self.sr)
         self._low = int(LOW_SECONDS * self.sr)
         ratio = self.sr / self.stream.rate
-        self._max_block = int(math.ceil(BLOCK * ratio)) + 2 * 1000 + 16
+        # the most one decoded block can give: a resampler may add up to two periods
+        self._max_block = int(math.ceil(BLOCK * ratio)) + 2 * MAX_PHASES + 16
         #: read position: frames the ring has given since the start (updated by the watchdog)
         self._r = 0
         self._w = 0  # frames written since the start
@@ -125,6 +127,7 @@ class FileLayer(Source):
         if not self.realtime:
             self._fill()
             if self.problem is not None:
+                self.stream.close()
                 raise AudioFileError(self.problem)
         self._thread = None
         if self.realtime:
