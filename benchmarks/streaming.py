@@ -204,6 +204,11 @@ def measure(mode: str = "full") -> dict:
         env = {**os.environ, "PYO_GUI_WX": "0"}
         for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
             env[var] = str(folder / var.lower())
+        # a control socket of its own: one player per runtime folder, and other benchmarks
+        # (the memory one) may run a player at the same time
+        runtime = folder / "runtime"
+        runtime.mkdir(mode=0o700)
+        env["XDG_RUNTIME_DIR"] = str(runtime)
         extra = []
         for p in paths:
             extra += ["--layer", f"{p}=0.3"]
