@@ -100,7 +100,7 @@ def test_memory_does_not_grow_with_the_length_of_the_file(tmp_path):
     assert grown_mib < 40.0, f"the process grew by {grown_mib:.0f} MiB for a 20-minute file"
 
 
-def test_the_ring_is_the_same_size_for_a_short_and_a_long_file(tmp_path):
+def test_the_ring_is_the_same_size_for_a_short_and_a_long_file(tmp_path, engine):
     short = write_chunked(tmp_path / "short.ogg", sine(300, 20.0), RATE, format="OGG")
     long = write_chunked(tmp_path / "long.ogg", sine(300, 200.0), RATE, format="OGG")
     sizes = []
