@@ -38,6 +38,7 @@ def user_folders(tmp_path, monkeypatch):
     # a runtime folder of its own (the control socket): short, as socket paths must be
     runtime = tempfile.mkdtemp(prefix="amb-rt-")
     monkeypatch.setenv("XDG_RUNTIME_DIR", runtime)
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)  # no desktop's media keys
     yield tmp_path
     shutil.rmtree(runtime, ignore_errors=True)
 

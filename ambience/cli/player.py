@@ -279,6 +279,7 @@ class _Remote:
         self.listener = listener
         self.server = None
         self.inbox = None
+        self.mpris = None
         self.interrupts = interrupts
 
     def start(self) -> None:
@@ -286,8 +287,11 @@ class _Remote:
             return
         from ambience.control.server import ControlServer, Inbox
 
+        from ambience.control import mpris
+
         self.inbox = Inbox(self.interrupts.wake.set)
         self.server = ControlServer(self.listener, self.inbox.submit).start()
+        self.mpris = mpris.start(self.inbox.submit)
 
     def drain(self) -> None:
         if self.inbox is not None:
@@ -296,11 +300,14 @@ class _Remote:
             self.inbox.drain(lambda command: execute(self.front, command))
 
     def close(self) -> None:
+        if self.inbox is not None:  # answered from here on: the loop drains no more
+            self.inbox.close()
+        if self.mpris is not None:
+            self.mpris.close()
+            self.mpris = None
         if self.server is not None:
             self.server.close()
             self.server = None
         elif self.listener is not None:
             self.listener.release()
         self.listener = None
-        if self.inbox is not None:
-            self.inbox.close()

@@ -5,7 +5,7 @@ saved as usual."""
 from __future__ import annotations
 
 from ambience.control.commands import execute
-from ambience.control.protocol import Command
+from ambience.control.protocol import Command, failed
 from ambience.core.mix import Mix
 
 
@@ -51,14 +51,28 @@ class MixerControl:
         self.app = app
         self.front = MixerFront(app)
         self.server = ControlServer(listener, self.dispatch)
+        self.mpris = None
+        self.closed = False
 
     def start(self) -> MixerControl:
+        from ambience.control import mpris
+
         self.server.start()
+        self.mpris = mpris.start(self.dispatch)
         return self
 
     def dispatch(self, command: Command) -> dict:
         """On the server's thread: run `command` on the interface's thread, wait for it."""
-        return self.app.call_from_thread(execute, self.front, command)
+        if self.closed:
+            return failed("the mixer is quitting", 1)
+        try:
+            return self.app.call_from_thread(execute, self.front, command)
+        except BaseException:  # the app ended meanwhile (its loop cancels what was queued)
+            return failed("the mixer is quitting", 1)
 
     def close(self) -> None:
+        """On the interface's thread, as it unmounts: waits for nothing that needs it."""
+        self.closed = True
+        if self.mpris is not None:
+            self.mpris.close(wait=False)
         self.server.close()
