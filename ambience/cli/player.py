@@ -303,7 +303,7 @@ class _Remote:
         if self.inbox is not None:  # answered from here on: the loop drains no more
             self.inbox.close()
         if self.mpris is not None:
-            self.mpris.close()
+            self.mpris.close(wait=False)  # it leaves the bus within a second, alone
             self.mpris = None
         if self.server is not None:
             self.server.close()

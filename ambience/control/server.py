@@ -275,14 +275,16 @@ class Inbox:
     def __init__(self, wake: Callable[[], None]):
         self._queue: queue.Queue = queue.Queue()
         self._wake = wake
+        self._lock = threading.Lock()
         self.closed = False
 
     def submit(self, command: Command) -> dict:
-        if self.closed:
-            return protocol.failed("the player is stopping", 1)
         done = threading.Event()
         box: dict = {}
-        self._queue.put((command, box, done))
+        with self._lock:  # never queued after `close` has answered the last ones
+            if self.closed:
+                return protocol.failed("the player is stopping", 1)
+            self._queue.put((command, box, done))
         self._wake()
         if not done.wait(DISPATCH_TIMEOUT):
             return protocol.failed("the player did not answer in time", 1)
@@ -302,5 +304,6 @@ class Inbox:
 
     def close(self) -> None:
         """Answer whatever is left; later submits are told the player is stopping."""
-        self.closed = True
+        with self._lock:
+            self.closed = True
         self.drain(lambda c: protocol.failed("the player is stopping", 1))
