@@ -27,19 +27,18 @@ def request(req: dict, path: Path | None = None,
         path = Path(path) if path is not None else socket_path()
     except ControlUnavailable:
         raise NotRunning() from None
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
+    s = _connect(path, timeout)
     try:
         try:
-            s.connect(str(path))
-        except OSError as exc:
-            if exc.errno in (errno.ENOENT, errno.ECONNREFUSED, errno.ENOTSOCK):
-                raise NotRunning() from None
-            raise
-        s.sendall(protocol.encode(req))
+            s.sendall(protocol.encode(req))
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # answered before it was asked (busy, refused): the answer is still there
         data = b""
         while not data.endswith(b"\n"):
-            chunk = s.recv(65536)
+            try:
+                chunk = s.recv(65536)
+            except ConnectionResetError:
+                break
             if not chunk:
                 break
             data += chunk
@@ -50,6 +49,27 @@ def request(req: dict, path: Path | None = None,
     except ValueError:
         return protocol.failed("the mixer closed the connection without answering", 1)
     return reply if isinstance(reply, dict) else protocol.failed("a reply that is not an object", 1)
+
+
+def _connect(path: Path, timeout: float) -> socket.socket:
+    """A connected socket; a full backlog (EAGAIN: many clients at once) is waited out."""
+    end = time.monotonic() + timeout
+    while True:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        try:
+            s.connect(str(path))
+            return s
+        except BlockingIOError:
+            s.close()
+            if time.monotonic() > end:
+                raise
+            time.sleep(0.02)
+        except OSError as exc:
+            s.close()
+            if exc.errno in (errno.ENOENT, errno.ECONNREFUSED, errno.ENOTSOCK):
+                raise NotRunning() from None
+            raise
 
 
 def replace_running(path: Path | None = None, timeout: float = 20.0) -> bool:

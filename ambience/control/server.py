@@ -142,7 +142,7 @@ def claim(path: Path | None = None) -> Listener:
         try:
             sock.bind(str(path))
             os.chmod(path, 0o600)  # the folder is private already; this is the second lock
-            sock.listen(16)
+            sock.listen(64)
         except OSError as exc:
             sock.close()
             raise ControlUnavailable(f"cannot listen on {path}: {exc.strerror}") from None
