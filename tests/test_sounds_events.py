@@ -23,7 +23,7 @@ SECONDS = 60.0
 SEEDS = (3, 7, 11)
 #: the sounds rebuilt for issue 12 so far (birds, night, keyboard, paper, tapping, brushing,
 #: whisper, purr and heartbeat join as each is delivered)
-EVENTS = ("clock", "keyboard", "heartbeat", "tapping", "purr")
+EVENTS = ("clock", "keyboard", "heartbeat", "tapping", "purr", "paper")
 BROADBAND = tuple(s for s in ("whisper", "brushing", "paper") if s in EVENTS)
 
 #: one worker runs the module, so each render (cached per process) is made once
@@ -110,7 +110,22 @@ def deepest_dip_db(x: np.ndarray) -> float:
     return float(np.median(level) - level.min())
 
 
+def rustle_depth_db(x: np.ndarray) -> float:
+    """Inside the handling (50 ms windows of the 1-10 kHz band within 20 dB of its loudest),
+    the median over windows of how far the window's median 1 ms level lies under its peak 1
+    ms level: clicks in silence lie 30-40 dB under their peaks, a rustle with snaps 10-20."""
+    sos = signal.butter(4, [1000, 10000], "bandpass", fs=RATE, output="sos")
+    band = signal.sosfilt(sos, A.mono(x))
+    ms = A.short_term_rms_db(band, RATE, 0.001)
+    windows = ms[: len(ms) // 50 * 50].reshape(-1, 50)
+    level = 10 * np.log10(np.mean(10 ** (windows / 10), axis=1))
+    handled = windows[level > level.max() - 20]
+    return float(np.median(handled.max(axis=1) - np.median(handled, axis=1)))
+
+
 SPECIFIC = {
+    "paper": lambda x: {"rustle": rustle_depth_db(x),
+                        "snaps": S.events(x, RATE, band=(1000.0, 10000.0), over_db=10.0)},
     "purr": lambda x: {"dip": deepest_dip_db(x), "swing": S.level_spread(x, RATE)},
     "tapping": lambda x: {"falls": knock_falls_ms(x)},
     "heartbeat": lambda x: {"bed_depth": bed_depth_db(x)},
@@ -231,3 +246,15 @@ def test_purr_never_stops_at_the_turn_of_the_breath():
         f = figures("purr", seed)
         assert f["dip"] <= 15.0, f"@{seed}: a 50 ms window {f['dip']:.1f} dB under the median"
         assert 5.0 <= f["swing"] <= 14.0, f"@{seed}: the breath swings {f['swing']:.1f} dB"
+
+
+# ----------------------------------------------------------------- paper
+def test_paper_rustles_continuously_under_each_handling_with_a_few_snaps():
+    # the audit: continuous 1-12 kHz "shh" under each handling, snaps standing out; the old
+    # paper was clicks in silence
+    for seed in SEEDS:
+        f = figures("paper", seed)
+        assert f["rustle"] <= 22.0, f"@{seed}: the handling's median lies {f['rustle']:.1f} dB under its peaks"
+        snaps = f["snaps"]
+        assert 3.0 <= snaps.rate(10.0) <= 60.0, f"@{seed}: {snaps.rate(10.0):.1f} crackles/s over 10 dB"
+        assert 0.05 <= snaps.rate(20.0) <= 10.0, f"@{seed}: {snaps.rate(20.0):.2f} snaps/s over 20 dB"
