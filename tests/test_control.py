@@ -464,3 +464,12 @@ def test_many_clients_at_once_are_all_answered(echo_server):
     assert len(replies) == 100
     assert all(r["ok"] or "busy" in r["error"] for r in replies)
     assert any(r["ok"] for r in replies)
+
+
+def test_ambience_ctl_loads_neither_pyo_nor_textual():
+    code = ("import sys\nfrom ambience.cli import main\ncode = main(['ctl', 'status'])\n"
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('pyo', 'textual'))\n"
+            "print(code, ','.join(bad))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert out.stdout.split() == ["3"], out.stdout + out.stderr
