@@ -257,8 +257,8 @@ class _DBusError(Exception):
 
 def start(dispatch: Callable[[Command], dict]) -> MprisPlayer | None:
     """An MPRIS2 player serving `dispatch`, or None when jeepney is missing."""
-    try:
-        import jeepney  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("jeepney") is None:
         return None
     return MprisPlayer(dispatch).start()
