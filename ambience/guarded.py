@@ -26,7 +26,7 @@ from ambience.core.playback import AudioUnavailable, Levels, PlaybackError
 HEADER = struct.Struct("!I")
 #: the only engine methods a parent may call
 METHODS = frozenset({"apply", "set_master_envelope", "fade_master", "master_envelope_value",
-                     "levels", "playing", "rest", "wake"})
+                     "levels", "playing", "rest", "wake", "failures"})
 #: seconds between two tries to reopen a lost output
 RETRY = 2.0
 #: how long a child may take to open the output before it counts as failed
@@ -34,7 +34,7 @@ OPEN_TIMEOUT = 20.0
 #: how long one request may take (building a layer can take a good part of a second)
 CALL_TIMEOUT = 10.0
 #: what a call returns while the output is lost
-SILENT = {"master_envelope_value": 0.0, "playing": [], "levels": None}
+SILENT = {"master_envelope_value": 0.0, "playing": [], "levels": None, "failures": {}}
 
 
 def send(stream: BinaryIO, message: Any) -> None:
@@ -175,6 +175,9 @@ class GuardedEngine:
 
     def playing(self) -> list[str]:
         return self._call("playing")
+
+    def failures(self) -> dict[str, str]:
+        return self._call("failures")
 
     def rest(self, after: float = 0.0) -> None:
         self._call("rest", after)

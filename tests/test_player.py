@@ -302,3 +302,27 @@ def _quiet_console():
     from rich.console import Console
 
     return Console(file=open(os.devnull, "w"), force_terminal=False)
+
+
+def test_a_file_that_disappears_while_playing_is_named_and_the_rest_plays_on(tmp_path):
+    import soundfile
+
+    going = tmp_path / "going.flac"
+    tone = 0.2 * np.sin(2 * np.pi * 440 * np.arange(48000 * 20) / 48000)
+    soundfile.write(str(going), np.stack([tone, tone], axis=1), 48000)
+    proc = start([AMBIENCE, "play", "--audio", "null", "--layer", f"{going}=0.5",
+                  "--layer", "pink=0.3"], text=True)
+    try:
+        first = proc.stdout.readline()
+        assert first.startswith("playing"), first
+        going.unlink()
+        line = proc.stdout.readline()  # the next line: the loss, named
+        assert proc.poll() is None, "the player goes on"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "going.flac" in line and "disappeared" in line and "the rest plays on" in line
+    assert proc.returncode == 0 and err == ""

@@ -890,3 +890,27 @@ async def test_a_slow_layer_start_never_freezes_the_window():
         release.set()
         assert "white" in engine.playing()  # and the engine got it once it was built
         assert built.is_set()
+
+
+async def test_a_file_that_disappears_while_playing_is_named_in_a_toast(xdg):
+    import numpy as np
+    import soundfile
+
+    folder = xdg / "xdg_data_home" / "ambience" / "sounds"
+    folder.mkdir(parents=True)
+    going = folder / "going.flac"  # the user's own sound `going`
+    tone = 0.2 * np.sin(2 * np.pi * 440 * np.arange(48000 * 20) / 48000)
+    soundfile.write(str(going), np.stack([tone, tone], axis=1), 48000)
+    app = make_app(session=Mix(1.0, (Layer("going", 0.5), Layer("pink", 0.2))))
+    async with app.run_test(size=SIZE) as pilot:
+        engine = await ready(pilot)
+        engine.render(1.0, capture=False)
+        going.unlink()
+        engine.render(2.0, capture=False)
+        for _ in range(100):
+            toasts = [n.message for n in app._notifications]
+            if any("disappeared" in t for t in toasts):
+                break
+            await pilot.pause(0.05)
+        assert any("going.flac" in t and "disappeared" in t for t in toasts), toasts
+        assert app.mix.layer("going") is not None  # the mix (and a saved preset) keeps it

@@ -160,6 +160,8 @@ def play(
     if isinstance(engine, GuardedEngine):
         engine.on_state = states.put
     lost = False
+    told: dict[str, str] = {}
+    checked = clock()
     status = Status(label, timer)
     said: set[str] = set()
     front = PlayerFront(session, catalog, label, interrupts)
@@ -198,6 +200,13 @@ def play(
                     session.restore()
                     say("back", f"sound back: {engine.device}")
             timer = session.timer
+            if clock() - checked >= 1.0:  # a layer that stopped while playing is told once
+                checked = clock()
+                for sound, reason in engine.failures().items():
+                    if told.get(sound) != reason:
+                        told[sound] = reason
+                        console.print(f"{reason}; the rest plays on", markup=False,
+                                      highlight=False, soft_wrap=True)
             for event in session.tick():
                 if event.kind == "fading" and timer is not None:
                     say("fade", f"fading out: {format_duration(timer.remaining(clock()))} to silence")

@@ -58,6 +58,10 @@ class Playback(Protocol):
     def playable_sounds(self) -> frozenset[str]:
         """Ids of the sounds this engine can build (synthesizers and the catalog's files)."""
 
+    def failures(self) -> dict[str, str]:
+        """Sounds of the mix that could not be played, or stopped while playing (a file
+        gone or cut short), with the reason: for the front end to tell the user."""
+
     def set_master_envelope(self, points: Points) -> None:
         """Play an exact piecewise-linear envelope on the master from its value now."""
 

@@ -271,6 +271,12 @@ class Engine:
             raise EngineError(f"sound `{info.id}` has no synthesizer in this version")
         return cls(sr=self.rate, **extra)
 
+    def failures(self) -> dict[str, str]:
+        """Sounds that could not be built or stopped while playing (a file gone or cut
+        short), with the reason: a copy, safe from any thread."""
+        with self._lock:
+            return dict(self.problems)
+
     def playable_sounds(self) -> frozenset[str]:
         """The synthesizers of this version and the catalog's audio files."""
         files = {info.id for info in self.catalog if info.kind == "file"}

@@ -76,6 +76,8 @@ def start_engine(factory: EngineFactory) -> Message:
 _STOP = object()
 #: how often the bridge thread takes a level snapshot for the meters (they poll at 10 Hz)
 LEVEL_PERIOD = 0.05
+#: how often the bridge asks the engine for layers that failed while playing
+FAILURE_PERIOD = 1.0
 #: level snapshots stop this long after the meters stopped reading them
 WANTED_FOR = 1.0
 
@@ -98,6 +100,8 @@ class Bridge:
         self._levels = None
         self._levels_at = 0.0
         self._wanted_at = time.monotonic()
+        self._failures_at = 0.0
+        self._told: dict[str, str] = {}
 
     @property
     def live(self) -> bool:
@@ -145,6 +149,21 @@ class Bridge:
             return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
     # ------------------------------------------------------------------ the thread
+    def _check_failures(self) -> None:
+        """A layer that stops while playing (its file gone or cut short) is told once."""
+        now = time.monotonic()
+        if now - self._failures_at < FAILURE_PERIOD:
+            return
+        self._failures_at = now
+        try:
+            failures = self.engine.failures()
+        except Exception:  # noqa: BLE001 - the next check tries again
+            return
+        for sound, reason in failures.items():
+            if self._told.get(sound) != reason:
+                self._told[sound] = reason
+                self._on_problem(reason)
+
     def _wanted(self) -> bool:
         return time.monotonic() - self._wanted_at < WANTED_FOR
 
@@ -161,6 +180,7 @@ class Bridge:
         carry = None
         while True:
             self._fetch_levels()
+            self._check_failures()
             if carry is not None:
                 item, carry = carry, None
             else:
@@ -203,6 +223,7 @@ class Bridge:
         except PlaybackError as exc:
             self._on_problem(str(exc))
             self.unplayable.update(exc.problems)
+            self._told.update(exc.problems)
 
     def playable(self, mix: Mix) -> Mix:
         if not self.unplayable:
