@@ -369,17 +369,32 @@ class AmbienceApp(App[int]):
 
     @on(Slider.Changed)
     def slider_changed(self, event: Slider.Changed) -> None:
-        if not event.user:
-            return
+        if not event.user or event.value != event.slider.value:
+            return  # from the program, or stale: a later change is queued or already applied
         row = event.slider.parent
-        if isinstance(row, MixerRow):
+        if isinstance(row, MixerRow) and abs(self._mix_level(row.sound) - event.value) > 1e-9:
             self.set_level(row.sound, event.value)
+
+    def _mix_level(self, sound: str) -> float:
+        if sound == MASTER:
+            return self.mix.master
+        layer = self.mix.layer(sound)
+        return layer.level if layer else 0.0
+
+    def settle(self) -> None:
+        """Take into the mix the slider moves whose messages are still queued, so that a key
+        pressed right after them (`→ → m`) sees them. The program only moves a slider after
+        changing the mix, so a slider that differs from the mix was moved by the user."""
+        for row in self.all_rows():
+            if abs(row.slider.value - self._mix_level(row.sound)) > 1e-9:
+                self.set_level(row.sound, row.slider.value)
 
     @on(MuteMark.Clicked)
     def mute_clicked(self, event: MuteMark.Clicked) -> None:
         self.toggle_mute(event.sound)
 
     def toggle_mute(self, sound: str) -> None:
+        self.settle()
         layer = self.mix.layer(sound)
         if layer is None:
             self.notify("this sound is not in the mix: raise its level first", timeout=3)
@@ -397,8 +412,14 @@ class AmbienceApp(App[int]):
         else:
             index = rows.index(current) + step
             target = rows[max(0, min(len(rows) - 1, index))]
-        target.slider.focus()
-        target.scroll_visible()
+        self.focus_row(target)
+
+    def focus_row(self, row: MixerRow) -> None:
+        """Focus `row` now. `Widget.focus` defers the change until after the keys already
+        queued, so each key of a burst would still see the row the burst started on (10 quick
+        presses of ↓ moved 7 rows); setting it on the screen at once keeps every key."""
+        self.screen.set_focus(row.slider)
+        row.scroll_visible()
 
     def action_digit(self, n: int) -> None:
         row = self.focused_row()
@@ -512,6 +533,7 @@ class AmbienceApp(App[int]):
     def action_save(self) -> None:
         from ambience.tui.screens.save import SaveDialog
 
+        self.settle()
         self.push_screen(
             SaveDialog(self.preset_name if self.preset else "", saving.preset_exists,
                        summary=saving.mix_summary(self.mix), save=self.save_preset))

@@ -1,0 +1,77 @@
+"""No key is lost: a burst of keys, delivered faster than the window redraws (a held arrow key,
+or several keys in one terminal write), acts on the row the earlier keys moved to."""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+
+from ambience.core.mix import Layer, Mix
+from ambience.engine import Engine
+from ambience.library.preset import preset_from_mix
+from ambience.library.presets import save_last_session
+from ambience.tui.app import AmbienceApp
+from ambience.tui.widgets.mixer_row import MixerRow
+
+SIZE = (100, 32)
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+        (tmp_path / var.lower()).mkdir(exist_ok=True)
+        monkeypatch.setenv(var, str(tmp_path / var.lower()))
+    save_last_session(preset_from_mix(Mix(0.8, (Layer("brown", 0.5),)), "Keys"))
+    return AmbienceApp("manual", engine_factory=lambda: Engine("manual", seed=3),
+                       clock=lambda: 1000.0)
+
+
+def burst(app: AmbienceApp, *keys: str) -> None:
+    """Queue every key at once, as the terminal driver does with one read of several keys."""
+    for key in keys:
+        char = key if len(key) == 1 else None
+        app.post_message(events.Key(key, char))
+
+
+def rows(app: AmbienceApp) -> list[str]:
+    return [r.sound for r in app.query(MixerRow)]
+
+
+@pytest.mark.parametrize("count", [2, 5, 10])
+async def test_a_burst_of_n_down_keys_moves_n_rows(app, count):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        order = rows(app)
+        start = order.index(app.focused_row().sound)
+        burst(app, *["down"] * count)
+        await pilot.pause()
+        assert app.focused_row().sound == order[start + count]
+        burst(app, *["k"] * count)
+        await pilot.pause()
+        assert app.focused_row().sound == order[start]
+
+
+async def test_keys_at_key_repeat_speed_move_one_row_each(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        order = rows(app)
+        start = order.index(app.focused_row().sound)
+        for _ in range(10):
+            burst(app, "down")
+            await pilot.pause(0.033)
+        await pilot.pause()
+        assert app.focused_row().sound == order[start + 10]
+
+
+async def test_keys_after_a_burst_of_moves_act_on_the_row_moved_to(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        order = rows(app)
+        start = order.index(app.focused_row().sound)
+        burst(app, "down", "down", "7", "down", "right", "right", "m")
+        await pilot.pause()
+        second, third = order[start + 2], order[start + 3]
+        assert app.mix.layer(second).level == pytest.approx(0.7)
+        assert app.mix.layer(third).level == pytest.approx(0.1)
+        assert app.mix.layer(third).muted
+        assert app.focused_row().sound == third
