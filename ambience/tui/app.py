@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ambience.core.mix import Layer, Mix
 from ambience.core.playback import Levels, Playback
@@ -35,6 +35,7 @@ from ambience.tui.bridge import (
     OutputState,
     start_engine,
 )
+from ambience.tui.widgets.footer import MixerFooter
 from ambience.tui.widgets.header import MixerHeader
 from ambience.tui.widgets.meter import MeterColumn
 from ambience.tui.widgets.mixer_row import MASTER, MixerRow, MuteMark
@@ -70,11 +71,12 @@ class AmbienceApp(App[int]):
     CSS_PATH = "ambience.tcss"
     TITLE = "ambience"
     AUTO_FOCUS = None
-    COMMANDS = App.COMMANDS | {MixerCommands}
+    COMMANDS = {MixerCommands}  # ours only: see commands.py
     BINDINGS = [
         Binding("up,k", "move(-1)", "Up", show=False),
         Binding("down,j", "move(1)", "Down", show=False),
         Binding("space", "pause", "Pause"),
+        Binding("space", "resume", "Resume"),  # the footer shows one of the two
         Binding("m", "mute", "Mute"),
         Binding("t", "timer", "Timer"),
         Binding("plus", "timer_step(1)", "+5m"),
@@ -113,6 +115,7 @@ class AmbienceApp(App[int]):
         self.session = Session(None, clock=clock)
         self._footer_timerless = True
         self._header: MixerHeader | None = None
+        self._meters: MeterColumn | None = None
         self._session_error: str | None = None
         self.active_only = False
         self.name_filter = ""
@@ -156,10 +159,11 @@ class AmbienceApp(App[int]):
 
     def compose(self) -> ComposeResult:
         yield MixerHeader(id="header")
+        yield Static("⏸  paused  ·  space resumes", id="paused-banner")
         # the meters sit beside the scrolling list, not in it: a repaint inside a scroll view
         # re-renders every widget in it, a repaint beside it only the meter column
         with Horizontal(id="body"):
-            with RowList(id="rows"):
+            with RowList(id="rows") as row_list:
                 yield MixerRow(MASTER, "Master", self.mix.master, False, self.feed.master)
                 for category, sounds in self.catalog.by_category().items():
                     yield Static(CATEGORY_TITLES.get(category, category.title()),
@@ -172,8 +176,10 @@ class AmbienceApp(App[int]):
                             lambda s=info.id: self.feed.layer(s),
                             description=info.description,
                         )
-            yield MeterColumn(lambda: ((r, r.read_level) for r in self.all_rows()), id="meters")
-        yield Footer()
+            yield MeterColumn(lambda: ((r, r.read_level) for r in self.all_rows()),
+                              scrolled=row_list, id="meters")
+        yield Static("", id="status")
+        yield MixerFooter()
 
     def on_mount(self) -> None:
         saving.apply_saved_theme(self)
@@ -262,6 +268,13 @@ class AmbienceApp(App[int]):
         if pending is not None:
             pending.close()
 
+    def get_css_variables(self) -> dict[str, str]:
+        from ambience.tui.contrast import row_cursor
+
+        variables = super().get_css_variables()
+        variables.update(row_cursor(variables))
+        return variables
+
     # ------------------------------------------------------------------ lookups
     @property
     def header(self) -> MixerHeader:
@@ -270,6 +283,13 @@ class AmbienceApp(App[int]):
         if self._header is None:
             self._header = self.query_one(MixerHeader)
         return self._header
+
+    @property
+    def meters(self) -> MeterColumn:
+        """The meter column, found once (as the header)."""
+        if self._meters is None:
+            self._meters = self.query_one(MeterColumn)
+        return self._meters
 
     @property
     def engine(self) -> Playback | None:
@@ -315,6 +335,11 @@ class AmbienceApp(App[int]):
 
     def visible_rows(self) -> list[MixerRow]:
         return [r for r in self.all_rows() if r.display]
+
+    def on_descendant_focus(self, event) -> None:
+        row = self.focused_row()
+        if row is not None:
+            self.query_one("#status", Static).update(row.status_text())
 
     def focused_row(self) -> MixerRow | None:
         node = self.focused
@@ -436,6 +461,20 @@ class AmbienceApp(App[int]):
             self.toggle_mute(row.sound)
 
     # ------------------------------------------------------------------ pause
+    def show_paused(self, paused: bool) -> None:
+        """Show the pause state everywhere (display only): the header, a banner, dimmed
+        rows, meters standing still, and the footer offering Resume instead of Pause.
+        Cheap when nothing changed: `_show_timer` calls it at every poll."""
+        if paused == self.has_class("-paused"):
+            return
+        self.header.paused = paused
+        self.set_class(paused, "-paused")
+        self.meters.paused = paused
+        self.refresh_bindings()
+
+    def action_resume(self) -> None:
+        self.action_pause()
+
     def action_pause(self) -> None:
         paused = self.session.toggle_pause()
         self._show_timer()
@@ -486,6 +525,9 @@ class AmbienceApp(App[int]):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "timer_step" and self.sleep is None:
             return False  # hidden from the footer until a timer runs
+        if action in ("pause", "resume"):
+            # one space key in the footer; from the app's class, which outlives the screens
+            return self.has_class("-paused") == (action == "resume")
         return True
 
     def check_timer(self) -> None:
@@ -508,7 +550,7 @@ class AmbienceApp(App[int]):
     def _show_timer(self) -> None:
         """The header's view of pause and the timer."""
         header = self.header
-        header.paused = self.session.silent
+        self.show_paused(self.session.silent)
         header.countdown = self.countdown_text()
         state = self.session.timer_state(self.clock())
         if hasattr(header, "fade_progress"):

@@ -1,4 +1,7 @@
-"""The command palette (ctrl+p): every preset, and the mixer's main actions."""
+"""The command palette (ctrl+p): the mixer's actions, then every preset.
+
+It is the palette's only provider: Textual's generic commands (Keys, Maximize, Screenshot, an
+immediate Quit) are not offered; changing the theme is, as one of ours."""
 
 from __future__ import annotations
 
@@ -14,12 +17,13 @@ ACTIONS = [
     ("Show active layers only", "hide the sounds that are not playing (toggle)", "active_only"),
     ("Filter rows", "show the sounds whose name matches", "filter"),
     ("Help", "keys and mouse actions", "help"),
+    ("Change theme…", "the colours of the mixer (remembered)", "change_theme"),
     ("Fade out and quit", "", "quit_fade"),
 ]
 
 
 class MixerCommands(Provider):
-    """Presets first, then actions; the preset list is read when the palette opens."""
+    """Actions first, then presets; the preset list is read when the palette opens."""
 
     async def startup(self) -> None:
         from ambience.tui import saving
@@ -31,11 +35,11 @@ class MixerCommands(Provider):
 
     def _entries(self):
         app = self.app
+        for title, help_text, action in ACTIONS:
+            yield (title, help_text, partial(app.run_action, action))
         for preset in self.presets:
             layers = ", ".join(layer.sound for layer in preset.layers) or "no layers"
             yield (f"Open preset: {preset.name}", layers, partial(app.open_preset, preset))
-        for title, help_text, action in ACTIONS:
-            yield (title, help_text, partial(app.run_action, action))
 
     async def discover(self) -> Hits:
         for title, help_text, command in self._entries():

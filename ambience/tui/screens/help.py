@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -32,20 +33,37 @@ MOUSE = [
 ]
 
 
+#: cells of the key column; descriptions wrap inside their own column
+KEY_CELLS = 16
+
+
+def key_table(rows: list[tuple[str, str]], key_style: str = "bold") -> Table:
+    """Keys and what they do as two columns: a long description wraps within its column,
+    never under the keys."""
+    table = Table(box=None, show_header=False, show_edge=False, pad_edge=False,
+                  padding=(0, 1, 0, 0), expand=True)
+    table.add_column(width=KEY_CELLS, no_wrap=True, style=key_style)
+    table.add_column(ratio=1, overflow="fold")
+    for key, text in rows:
+        table.add_row(key, text)
+    return table
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,f1,question_mark,enter", "close", "Close"),
     ]
 
     def compose(self) -> ComposeResult:
-        lines = ["[b]Keys[/b]"]
-        lines += [f"  [b $accent]{k:<16}[/] {v}" for k, v in KEYS]
-        lines += ["", "[b]Mouse[/b]"]
-        lines += [f"  [b $accent]{k:<16}[/] {v}" for k, v in MOUSE]
-        lines += ["", "[dim]Presets live in your config folder; the last mix comes back at start.[/]"]
+        accent = f"bold {self.app.current_theme.accent or 'magenta'}"
         with VerticalScroll(id="dialog", classes="dialog help"):
             yield Static("ambience — help", classes="title")
-            yield Static("\n".join(lines), id="help-text")
+            yield Static("[b]Keys[/b]", classes="section")
+            yield Static(key_table(KEYS, accent), id="help-text", classes="keys")
+            yield Static("[b]Mouse[/b]", classes="section")
+            yield Static(key_table(MOUSE, accent), id="help-mouse", classes="keys")
+            yield Static("[dim]Presets live in your config folder; the last mix comes back at "
+                         "start.[/]", classes="note")
             yield Static("[dim]escape closes[/]", classes="hint")
 
     def action_close(self) -> None:

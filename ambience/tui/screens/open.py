@@ -53,7 +53,9 @@ class OpenDialog(ModalScreen[object]):
 
     def _options(self) -> list[Option]:
         if not self.shown:
-            return [Option("no presets yet: ctrl+s saves the mix as one", disabled=True)]
+            text = ("no presets match" if self.presets
+                    else "no presets yet: ctrl+s saves the mix as one")
+            return [Option(text, disabled=True)]
         return [Option(describe(p), id=str(i)) for i, p in enumerate(self.shown)]
 
     def on_mount(self) -> None:

@@ -6,6 +6,9 @@ re-renders every widget of a scroll view when any part of it changes, so meters 
 cost about 12 % of a core at 10 Hz with the standard mix; beside them, only this column is
 re-rendered. The timer belongs to the column, so it stops with it (a timer
 aimed at the app could fire after the widgets are gone at exit).
+
+The rows' scroll position is drawn in the column's last cell, right of the meters: a
+scrollbar of the row list would stand between the sliders and their meters.
 """
 
 from __future__ import annotations
@@ -45,14 +48,20 @@ def bar(fraction: float, width: int, steps_per_cell: int = 2) -> str:
 class MeterColumn(Widget):
     """Draws, on the line of each source widget, the level its reader returns (amplitude)."""
 
+    COMPONENT_CLASSES = {"meter--scroll"}
     DEFAULT_CSS = """
-    MeterColumn { width: 9; height: 100%; padding-left: 1; color: $success; }
+    MeterColumn { width: 10; height: 100%; padding-left: 1; color: $success; }
+    MeterColumn > .meter--scroll { color: $foreground 35%; }
     """
 
-    def __init__(self, sources: Callable[[], Iterable[Source]], *, id=None) -> None:
+    def __init__(self, sources: Callable[[], Iterable[Source]], *,
+                 scrolled: Widget | None = None, id=None) -> None:
         super().__init__(id=id)
         self._sources = sources
+        self._scrolled = scrolled
         self._lines: list[str] = []
+        #: while paused the meters stand still and empty: the mix is silent
+        self.paused = False
 
     def on_mount(self) -> None:
         self.set_interval(1.0 / RATE, self.poll)
@@ -60,15 +69,18 @@ class MeterColumn(Widget):
 
     def poll(self) -> None:
         top, height = self.region.y, self.region.height
-        width = max(1, self.content_region.width)
+        width = max(1, self.content_region.width - 1)
         lines = [""] * height
         for widget, read in self._sources():
+            if self.paused:
+                break
             if not widget.display:
                 continue
             region = widget.region  # empty when scrolled out of view
             y = region.y - top
             if region.height and 0 <= y < height:
                 lines[y] = bar(level_to_fraction(read()), width)
+        lines = [line.ljust(width) + mark for line, mark in zip(lines, self.scroll_marks(height))]
         if len(lines) != len(self._lines):
             self._lines = lines
             self.refresh()
@@ -78,14 +90,27 @@ class MeterColumn(Widget):
                 self._lines[y] = new
                 self.refresh(Region(0, y, self.size.width, 1))
 
+    def scroll_marks(self, height: int) -> str:
+        """One cell per line: where the rows are scrolled to ("" marks when they all fit)."""
+        view = self._scrolled
+        if view is None or view.max_scroll_y <= 0 or height <= 0:
+            return " " * height
+        total = view.virtual_size.height or 1
+        size = max(1, round(height * height / total))
+        start = min(height - size, round(view.scroll_y / total * height))
+        return "│" * start + "┃" * size + "│" * (height - start - size)
+
     def line_for(self, widget: Widget) -> str:
         """The bar drawn beside `widget` ("" when none)."""
         y = widget.region.y - self.region.y
-        return self._lines[y] if widget.region.height and 0 <= y < len(self._lines) else ""
+        ok = widget.region.height and 0 <= y < len(self._lines)
+        return self._lines[y][:-1].rstrip() if ok else ""
 
     def render_line(self, y: int) -> Strip:
         text = self._lines[y] if 0 <= y < len(self._lines) else ""
         width = self.size.width
         pad = self.styles.padding.left
-        line = (" " * pad + text).ljust(width)[:width]
-        return Strip([Segment(line, self.rich_style)], width)
+        line = (" " * pad + text[:-1]).ljust(width - 1)[:width - 1]
+        mark = text[-1:] or " "
+        return Strip([Segment(line, self.rich_style),
+                      Segment(mark, self.get_component_rich_style("meter--scroll"))], width)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
@@ -81,6 +82,16 @@ class MixerRow(Horizontal):
             yield Static("   ", classes="mute")
         else:
             yield MuteMark(self.sound, self._muted)
+
+    def status_text(self) -> Content:
+        """The line shown while this row is focused: what the sound is."""
+        if self.sound == MASTER:
+            text = "the volume of everything: m or space pauses"
+        elif not self.available:
+            text = "not synthesized in this version yet: kept in presets, but silent"
+        else:
+            text = self.description or "your own recording"
+        return Content.assemble((self.title, "bold"), (" · ", "$foreground 40%"), text)
 
     @property
     def slider(self) -> Slider:

@@ -1,0 +1,51 @@
+"""The key line at the bottom, fitted to the window: when the keys do not all fit, the least
+needed ones leave the line (they still work, and help lists them all); `q` and `f1` stay."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual import events
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+#: which keys leave the line first (the last in this list first); unlisted ones go before all
+KEEP_ORDER = ["quit_fade", "help", "pause", "resume", "timer", "timer_step", "open", "save",
+              "mute", "active_only", "filter"]
+#: the command palette's key, docked right: " ^p palette " and its border
+PALETTE_CELLS = 13
+
+
+def key_cells(key: FooterKey) -> int:
+    """Cells a key takes in the non-compact footer: " key " then "description "."""
+    return cell_len(key.key_display) + 2 + (cell_len(key.description) + 1 if key.description
+                                            else 0)
+
+
+def rank(key: FooterKey) -> int:
+    action = key.action.removeprefix("app.")
+    name = action.split("(", 1)[0]
+    return KEEP_ORDER.index(name) if name in KEEP_ORDER else len(KEEP_ORDER)
+
+
+class MixerFooter(Footer):
+    """Textual's footer, keeping only the keys that fit, by KEEP_ORDER."""
+
+    def compose(self):
+        widgets = list(super().compose())
+        keys = [w for w in widgets if isinstance(w, FooterKey)
+                and not w.has_class("-command-palette")]
+        room = (self.size.width or self.app.size.width) - PALETTE_CELLS
+        used = sum(key_cells(k) for k in keys)
+        dropped: set[int] = set()
+        for level in sorted({rank(k) for k in keys}, reverse=True):
+            if used <= room:
+                break
+            for key in keys:  # keys of one action (+5m and -5m) leave together
+                if rank(key) == level:
+                    dropped.add(id(key))
+                    used -= key_cells(key)
+        yield from (w for w in widgets if id(w) not in dropped)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._bindings_ready:
+            self.call_after_refresh(self.recompose)
