@@ -33,6 +33,26 @@ def burst(app: AmbienceApp, *keys: str) -> None:
         app.post_message(events.Key(key, char))
 
 
+async def settled(pilot) -> None:
+    """Wait until every queued key has reached the app (each travels from the focused widget
+    up to the app, one message queue at a time), however loaded the machine is."""
+    app = pilot.app
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if all(not node._message_queue.qsize() for node in (app, *app.screen.walk_children())):
+            await pilot.pause(0.02)
+            return
+    raise AssertionError("the keys were never all handled")
+
+
+async def booted(pilot) -> None:
+    for _ in range(500):
+        if pilot.app.engine is not None:
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the engine never started")
+
+
 def rows(app: AmbienceApp) -> list[str]:
     return [r.sound for r in app.query(MixerRow)]
 
@@ -40,36 +60,36 @@ def rows(app: AmbienceApp) -> list[str]:
 @pytest.mark.parametrize("count", [2, 5, 10])
 async def test_a_burst_of_n_down_keys_moves_n_rows(app, count):
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await booted(pilot)
         order = rows(app)
         start = order.index(app.focused_row().sound)
         burst(app, *["down"] * count)
-        await pilot.pause()
+        await settled(pilot)
         assert app.focused_row().sound == order[start + count]
         burst(app, *["k"] * count)
-        await pilot.pause()
+        await settled(pilot)
         assert app.focused_row().sound == order[start]
 
 
 async def test_keys_at_key_repeat_speed_move_one_row_each(app):
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await booted(pilot)
         order = rows(app)
         start = order.index(app.focused_row().sound)
         for _ in range(10):
             burst(app, "down")
             await pilot.pause(0.033)
-        await pilot.pause()
+        await settled(pilot)
         assert app.focused_row().sound == order[start + 10]
 
 
 async def test_keys_after_a_burst_of_moves_act_on_the_row_moved_to(app):
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await booted(pilot)
         order = rows(app)
         start = order.index(app.focused_row().sound)
         burst(app, "down", "down", "7", "down", "right", "right", "m")
-        await pilot.pause()
+        await settled(pilot)
         second, third = order[start + 2], order[start + 3]
         assert app.mix.layer(second).level == pytest.approx(0.7)
         assert app.mix.layer(third).level == pytest.approx(0.1)

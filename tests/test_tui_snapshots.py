@@ -17,6 +17,8 @@ from ambience.library.presets import save_last_session, user_preset_path
 from ambience.tui.app import AmbienceApp
 
 SIZE = (100, 30)
+#: the mixer's own states at a small and a roomy terminal
+MIXER_SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 SOUNDS = [
     SoundInfo("brown", "Brown noise", "noise", "deep, soft noise"),
     SoundInfo("pink", "Pink noise", "noise", "balanced noise"),
@@ -44,9 +46,17 @@ def app(tmp_path, monkeypatch):
         "manual",
         engine_factory=lambda: Engine("manual", catalog=catalog, seed=1),
         catalog=catalog,
-        clock=lambda: 5000.0,
+        clock=Clock(5000.0),
         levels=lambda: LEVELS,
     )
+
+
+class Clock:
+    def __init__(self, t: float) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
 
 
 async def booted(pilot) -> None:
@@ -57,18 +67,48 @@ async def booted(pilot) -> None:
     await pilot.pause(0.25)  # meters have polled
 
 
-def test_default_screen(app, snap_compare):
-    assert snap_compare(app, terminal_size=SIZE, run_before=booted)
+async def with_timer(pilot, fading: bool) -> None:
+    """A 45-minute timer with a 10-minute fade; `fading`: 34 % through the fade."""
+    app = pilot.app
+    app.start_timer(45 * 60.0, fade=600.0)
+    if fading:
+        app.clock.t += 35 * 60.0 + 0.34 * 600.0
+        app.header.fade_progress = app.sleep.fade_progress(app.clock())
+    app.header.tick()
+    await pilot.pause()
 
 
-def test_timer_running(app, snap_compare):
+@pytest.mark.parametrize("size", MIXER_SIZES)
+def test_mixer_playing(app, snap_compare, size):
+    assert snap_compare(app, terminal_size=MIXER_SIZES[size], run_before=booted)
+
+
+@pytest.mark.parametrize("size", MIXER_SIZES)
+def test_mixer_paused(app, snap_compare, size):
     async def run_before(pilot):
         await booted(pilot)
-        pilot.app.start_timer(45 * 60.0)
-        pilot.app.header.tick()
-        await pilot.pause()
+        await pilot.press("space")
+        await pilot.pause(0.25)  # the meters have stopped
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=MIXER_SIZES[size], run_before=run_before)
+
+
+@pytest.mark.parametrize("size", MIXER_SIZES)
+def test_mixer_timer_running(app, snap_compare, size):
+    async def run_before(pilot):
+        await booted(pilot)
+        await with_timer(pilot, fading=False)
+
+    assert snap_compare(app, terminal_size=MIXER_SIZES[size], run_before=run_before)
+
+
+@pytest.mark.parametrize("size", MIXER_SIZES)
+def test_mixer_timer_fading(app, snap_compare, size):
+    async def run_before(pilot):
+        await booted(pilot)
+        await with_timer(pilot, fading=True)
+
+    assert snap_compare(app, terminal_size=MIXER_SIZES[size], run_before=run_before)
 
 
 def test_save_dialog(app, snap_compare):

@@ -75,7 +75,8 @@ def row_percent(screen: str, title: str) -> int | None:
     return None
 
 
-def test_ambience_runs_in_a_real_terminal(tmp_path):
+@pytest.mark.parametrize("size", [(100, 32), (80, 24)], ids=["100x32", "80x24"])
+def test_ambience_runs_in_a_real_terminal(tmp_path, size):
     from ambience.library.catalog import load_catalog
 
     env = {var: tmp_path / var.lower() for var in
@@ -87,9 +88,10 @@ def test_ambience_runs_in_a_real_terminal(tmp_path):
     command = (f"env {assigns} {shlex.quote(ambience_command())} --audio null; "
                f"echo EXIT=$? > {shlex.quote(str(status))}")
     first = next(iter(load_catalog().by_category().values()))[0]  # the row focused at start
-    pane = Pane(tmp_path, command)
+    pane = Pane(tmp_path, command, size)
     try:
         pane.wait_for(lambda s: "Master" in s and first.name in s and "palette" in s)
+        screen = pane.wait_for(lambda s: "f1 Help" in s and "q Quit" in s)  # at any size
         screen = pane.wait_for(lambda s: "no sound (null output)" in s)  # the engine is up
         before = row_percent(screen, first.name)
         assert before is not None

@@ -337,9 +337,11 @@ class AmbienceApp(App[int]):
         return [r for r in self.all_rows() if r.display]
 
     def on_descendant_focus(self, event) -> None:
-        row = self.focused_row()
-        if row is not None:
-            self.query_one("#status", Static).update(row.status_text())
+        # from the event, not from `self.focused`: at exit there may be no screen left
+        row = event.widget.parent
+        if isinstance(row, MixerRow):
+            for status in self.query("#status").results(Static):
+                status.update(row.status_text(), layout=False)  # one line, whatever it says
 
     def focused_row(self) -> MixerRow | None:
         node = self.focused

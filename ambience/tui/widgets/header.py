@@ -97,7 +97,8 @@ class MixerHeader(Widget):
         name = self.preset or "untitled"
         mark = [(" *", "bold $warning")] if self.dirty else []
         for title, sep, output_room in (
-            (True, SEP, 40), (False, SEP, 24), (False, NARROW_SEP, 14), (False, NARROW_SEP, 8),
+            (True, SEP, 60), (True, SEP, 40), (False, SEP, 24), (False, NARROW_SEP, 14),
+            (False, NARROW_SEP, 8),
         ):
             right = state + [(sep, "$foreground 40%")] + self._sound(output_room)
             timer = self._timer(wide=sep == SEP)
