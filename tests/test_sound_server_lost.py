@@ -16,7 +16,8 @@ import time
 import numpy as np
 import pytest
 
-pytestmark = pytest.mark.realtime
+#: one worker runs the real-time tests one after another (tests/test_realtime_jack.py)
+pytestmark = [pytest.mark.realtime, pytest.mark.xdist_group("realtime")]
 
 RATE = 48000
 PULSEAUDIO = shutil.which("pulseaudio")
