@@ -23,7 +23,7 @@ SECONDS = 60.0
 SEEDS = (3, 7, 11)
 #: the sounds rebuilt for issue 12 so far (birds, night, keyboard, paper, tapping, brushing,
 #: whisper, purr and heartbeat join as each is delivered)
-EVENTS = ("clock", "keyboard", "heartbeat", "tapping", "purr", "paper", "brushing")
+EVENTS = ("clock", "keyboard", "heartbeat", "tapping", "purr", "paper", "brushing", "whisper")
 BROADBAND = tuple(s for s in ("whisper", "brushing", "paper") if s in EVENTS)
 
 #: one worker runs the module, so each render (cached per process) is made once
@@ -145,7 +145,28 @@ def strokes(x: np.ndarray) -> dict:
     return {"ups": ups, "downs": downs, "colours": np.array(colours)}
 
 
+def sibilance(x: np.ndarray) -> dict:
+    """50 ms windows where 4-10 kHz holds at least 40 % of the power (a sibilant): their
+    share of the windows, and how flat the 4-10 kHz band is over them (the spread, dB, of
+    its 1/3-octave levels: a broad hiss is flat, a ringing resonance is not)."""
+    m = A.mono(x)
+    w = int(0.05 * RATE)
+    frames = m[: len(m) // w * w].reshape(-1, w)
+    spec = np.abs(np.fft.rfft(frames * np.hanning(w), axis=1)) ** 2
+    f = np.fft.rfftfreq(w, 1 / RATE)
+    total = spec.sum(axis=1) + 1e-30
+    high = spec[:, (f >= 4000) & (f < 10000)].sum(axis=1)
+    loud = total > np.percentile(total, 50)
+    hiss = loud & (high / total >= 0.4)
+    mean = spec[hiss].mean(axis=0) if hiss.any() else spec.mean(axis=0)
+    levels = [10 * np.log10(mean[(f >= c * 2 ** (-1 / 6)) & (f < c * 2 ** (1 / 6))].sum() + 1e-30)
+              for c in (4000, 5000, 6300, 8000)]
+    return {"share": float(hiss.mean()), "flatness": float(np.ptp(levels))}
+
+
 SPECIFIC = {
+    "whisper": lambda x: {"sibilance": sibilance(x),
+                          "clicks": S.events(x, RATE, band=(2000.0, 6000.0), over_db=15.0)},
     "brushing": lambda x: {"strokes": strokes(x)},
     "paper": lambda x: {"rustle": rustle_depth_db(x),
                         "snaps": S.events(x, RATE, band=(1000.0, 10000.0), over_db=10.0)},
@@ -295,3 +316,15 @@ def test_brushing_goes_back_and_forth_in_strokes_of_varied_colour():
             f"@{seed}: of {n} strokes {k['ups']} sweep up, {k['downs']} down")
         spread = np.percentile(k["colours"], 90) / np.percentile(k["colours"], 10)
         assert spread >= 1.4, f"@{seed}: stroke centroids vary only x{spread:.2f}"
+
+
+# ----------------------------------------------------------------- whisper
+def test_whisper_has_broad_sibilants_and_soft_mouth_clicks():
+    # the old whisper: sibilants in 2.7 % of 50 ms windows (narrow resonances), no click
+    for seed in SEEDS:
+        f = figures("whisper", seed)
+        sib = f["sibilance"]
+        assert sib["share"] >= 0.05, f"@{seed}: sibilants in {sib['share']:.1%} of windows"
+        assert sib["flatness"] <= 6.0, f"@{seed}: the sibilants' 4-10 kHz spans {sib['flatness']:.1f} dB"
+        clicks = f["clicks"].rate(20.0)
+        assert 0.1 <= clicks <= 2.0, f"@{seed}: {clicks:.2f} mouth clicks a second"
