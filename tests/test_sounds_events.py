@@ -23,7 +23,8 @@ SECONDS = 60.0
 SEEDS = (3, 7, 11)
 #: the sounds rebuilt for issue 12 so far (birds, night, keyboard, paper, tapping, brushing,
 #: whisper, purr and heartbeat join as each is delivered)
-EVENTS = ("clock", "keyboard", "heartbeat", "tapping", "purr", "paper", "brushing", "whisper")
+EVENTS = ("clock", "keyboard", "heartbeat", "tapping", "purr", "paper", "brushing", "whisper",
+          "night")
 BROADBAND = tuple(s for s in ("whisper", "brushing", "paper") if s in EVENTS)
 
 #: one worker runs the module, so each render (cached per process) is made once
@@ -164,7 +165,23 @@ def sibilance(x: np.ndarray) -> dict:
     return {"share": float(hiss.mean()), "flatness": float(np.ptp(levels))}
 
 
+def line_presence(x: np.ndarray, centre: float, window: float = 5.0) -> float:
+    """Share of `window`-second stretches in which a spectral line stands within 40 Hz of
+    `centre` (the peak there more than 10 dB over the median of the octave around it)."""
+    m = A.mono(x)
+    n = int(window * RATE)
+    on = []
+    for i in range(0, len(m) - n + 1, n):
+        f, p = signal.welch(m[i:i + n], fs=RATE, nperseg=8192)
+        near = np.abs(f - centre) <= 40
+        around = (f > centre / 2 ** 0.5) & (f < centre * 2 ** 0.5)
+        on.append(10 * np.log10(p[near].max() / np.median(p[around])) > 10)
+    return float(np.mean(on))
+
+
 SPECIFIC = {
+    "night": lambda x: {"air": octave_share_db(x, 20, 1000),
+                        "trill": line_presence(x, 2900.0)},
     "whisper": lambda x: {"sibilance": sibilance(x),
                           "clicks": S.events(x, RATE, band=(2000.0, 6000.0), over_db=15.0)},
     "brushing": lambda x: {"strokes": strokes(x)},
@@ -328,3 +345,15 @@ def test_whisper_has_broad_sibilants_and_soft_mouth_clicks():
         assert sib["flatness"] <= 6.0, f"@{seed}: the sibilants' 4-10 kHz spans {sib['flatness']:.1f} dB"
         clicks = f["clicks"].rate(20.0)
         assert 0.1 <= clicks <= 2.0, f"@{seed}: {clicks:.2f} mouth clicks a second"
+
+
+# ----------------------------------------------------------------- night
+def test_night_has_night_air_under_balanced_crickets_and_no_endless_trill():
+    # summer-night.ogg: -12 to -21 dB re total in each octave from 63 Hz to 1 kHz (about -7
+    # below 1 kHz in all), channels within 0.1 dB; the old night had no air (-99 dB),
+    # leaned 3.2 dB left and trilled at 2.9 kHz without a break
+    for seed in SEEDS:
+        f = figures("night", seed)
+        assert -16.0 <= f["air"] <= -5.0, f"@{seed}: below 1 kHz holds {f['air']:.1f} dB"
+        assert abs(f["balance_db"]) <= 1.0, f"@{seed}: left - right {f['balance_db']:.1f} dB"
+        assert f["trill"] <= 0.8, f"@{seed}: the 2.9 kHz trill sounds in {f['trill']:.0%} of 5 s"

@@ -10,8 +10,12 @@ silence) read at its chirp rate, gating its tone (a sine with two weak harmonics
 its own pitch, pulse count, chirp rate and place (left, centre or right, heard faintly on
 the other side). Chirp rates wander slowly and independently (Randi), so no two crickets
 stay in step and the pattern never repeats; a cricket that speeds up also sings louder, so
-each one swells and fades on its own; pitches drift together with the "temperature". No
-noise generator at all.
+each one swells and fades on its own; pitches drift together with the "temperature". The
+loudest cricket sings near the centre and the others balance left and right (the old layer
+leaned 3.2 dB to the left). The far tree cricket comes and goes (a trill that never stops
+was the old layer's giveaway), and under them all lies the night air: a wide, slowly moving
+low rumble of distant wind and leaves below about 1 kHz (the reference holds -12 to -21 dB
+re total in each octave from 63 Hz to 1 kHz), one noise per ear.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ from __future__ import annotations
 import math
 
 from ambience.engine.source import Source, pyo
+from ambience.engine.sounds._floor import floor
 
 #: calibrates the layer to about -23 LUFS at slider 1.0
-NIGHT_GAIN = 0.292
+NIGHT_GAIN = 0.234
 #: how far each cricket's level swells down (fraction), as it slows
 SWELL = 0.3
 #: how loud a cricket on one side is on the other
@@ -30,13 +35,15 @@ SPREAD = 0.35
 #: (carrier Hz, pulse interval s, pulses per chirp, chirps per second, level,
 #:  position 0=left..1=right)
 CRICKETS = (
-    (4350.0, 0.022, 6, 2.2, 1.00, 0.30),
-    (4150.0, 0.024, 5, 1.7, 0.70, 0.78),
-    (4700.0, 0.020, 7, 2.6, 0.38, 0.55),
+    (4350.0, 0.022, 6, 2.2, 1.00, 0.50),
+    (4150.0, 0.024, 5, 1.7, 0.60, 0.78),
+    (4700.0, 0.020, 7, 2.6, 0.55, 0.22),
     (3950.0, 0.023, 6, 1.45, 0.30, 0.08),
 )
 #: a far tree cricket: a soft continuous trill (carrier Hz, pulse Hz, level, position)
 TRILL = (2900.0, 52.0, 0.05, 0.65)
+#: the night air (RMS per ear) and its upper corner (Hz)
+AIR = (0.02, 150.0)
 
 
 def _chirp(pulses: int, pulse_width: float, size: int = 4096) -> list[float]:
@@ -85,7 +92,9 @@ class Night(Source):
                 voice = self.own(pyo.Sine(freq=pitch, mul=chirp))
             sides[0 if pos < 0.35 else 2 if pos > 0.65 else 1].append(voice)
         carrier, pulses, level, pos = TRILL
-        far = self.own(pyo.Sig(drift, mul=0.4 * level, add=0.6 * level))
+        # the far trill comes and goes: it sings only while a slow random walk is above zero
+        come = self.own(pyo.Randi(min=-1.2, max=1.0, freq=0.04))
+        far = self.own(pyo.Clip(come, min=0.0, max=1.0, mul=level))
         trill = self.own(pyo.Osc(pulse, freq=pulses, mul=far))
         tpitch = self.own(pyo.Sig(drift, mul=carrier * 0.004, add=carrier))
         sides[1].append(self.own(pyo.Sine(freq=tpitch, mul=trill)))
@@ -93,8 +102,10 @@ class Night(Source):
         # each side is heard faintly on the other: crickets left, centre and right
         left_far = self.own(pyo.Sig(left, mul=SPREAD))
         right_far = self.own(pyo.Sig(right, mul=SPREAD))
-        return self.own(pyo.Mix([left, right, centre, centre, right_far, left_far], voices=2,
-                                 mul=NIGHT_GAIN))
+        crickets = self.own(pyo.Mix([left, right, centre, centre, right_far, left_far],
+                                    voices=2, mul=NIGHT_GAIN))
+        air = floor(self, AIR[0], high=AIR[1], drift=0.5)
+        return self.own(pyo.Mix([crickets, air], voices=2))
 
 
 SOUNDS = {"night": Night}
