@@ -95,3 +95,27 @@ async def test_keys_after_a_burst_of_moves_act_on_the_row_moved_to(app):
         assert app.mix.layer(third).level == pytest.approx(0.1)
         assert app.mix.layer(third).muted
         assert app.focused_row().sound == third
+
+
+async def test_a_filter_typed_in_one_burst_right_after_the_slash_is_not_lost(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await booted(pilot)
+        burst(app, "slash", *"noise")  # typed before the box is even there
+        await settled(pilot)
+        assert app.query_one("#filter").value == "noise"
+        burst(app, "enter")
+        await settled(pilot)
+        burst(app, "down", "5")
+        await settled(pilot)
+        assert app.focused_row().sound == "pink"  # brown, then one row down
+        assert app.mix.layer("pink").level == pytest.approx(0.5)
+
+
+async def test_slash_is_typed_in_the_open_dialog_and_in_the_filter_box(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await booted(pilot)
+        await pilot.press("o")
+        await pilot.press("slash", *"tmp")
+        assert app.screen.query_one("#ref").value == "/tmp"
+        await pilot.press("escape", "slash", "a", "slash")
+        assert app.query_one("#filter").value == "a/"

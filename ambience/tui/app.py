@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from textual import on, work
 from textual.app import App, ComposeResult
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Static
@@ -84,7 +85,9 @@ class AmbienceApp(App[int]):
         Binding("ctrl+s", "save", "Save"),
         Binding("o", "open", "Open"),
         Binding("a", "active_only", "Active"),
-        Binding("slash", "filter", "Find"),
+        # priority: handled as the key arrives, so the keys typed right after it (already
+        # queued) reach the filter box instead of the row (action_filter limits it)
+        Binding("slash", "filter", "Find", priority=True),
         Binding("f1,question_mark", "help", "Help"),
         Binding("q", "quit_fade", "Quit"),
     ]
@@ -633,12 +636,14 @@ class AmbienceApp(App[int]):
 
     async def action_filter(self) -> None:
         box = self.filter_box()
+        if len(self.screen_stack) != 1 or (box is not None and box.has_focus):
+            raise SkipAction()  # only over the rows: `/` is typed in dialogs and in the box
         if box is None:  # made on first use: one widget less to build before the first frame
             box = Input(placeholder="filter rows by name (escape clears)", id="filter")
             await self.mount(box, before=self.query_one("#body"))
         box.display = True
         box.cursor_blink = not self.is_headless
-        box.focus()
+        self.screen.set_focus(box)  # at once: the keys typed right after `/` go to it
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
@@ -649,7 +654,7 @@ class AmbienceApp(App[int]):
     def filter_done(self, event: Input.Submitted) -> None:
         rows = [r for r in self.visible_rows() if r.sound != MASTER] or self.visible_rows()
         if rows:
-            rows[0].slider.focus()
+            self.focus_row(rows[0])  # at once: a key typed right after Enter acts on it
         if not event.value.strip():
             event.input.display = False
 
@@ -680,7 +685,7 @@ class AmbienceApp(App[int]):
         if focused is not None and not focused.display:
             rows = self.visible_rows()
             if rows:
-                rows[0].slider.focus()
+                self.focus_row(rows[0])
 
     # ------------------------------------------------------------------ help, quit
     def action_help(self) -> None:
