@@ -558,9 +558,8 @@ class AmbienceApp(App[int]):
         self.show_paused(self.session.silent)
         header.countdown = self.countdown_text()
         state = self.session.timer_state(self.clock())
-        if hasattr(header, "fade_progress"):
-            fading = state is not None and state.phase == "fading"
-            header.fade_progress = state.fade_progress if fading else None
+        fading = state is not None and state.phase == "fading"
+        header.fade_progress = state.fade_progress if fading else None
         if (self.sleep is None) != self._footer_timerless:
             self._footer_timerless = self.sleep is None
             self.refresh_bindings()
