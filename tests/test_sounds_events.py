@@ -24,7 +24,7 @@ SEEDS = (3, 7, 11)
 #: the sounds rebuilt for issue 12 so far (birds, night, keyboard, paper, tapping, brushing,
 #: whisper, purr and heartbeat join as each is delivered)
 EVENTS = ("clock", "keyboard", "heartbeat", "tapping", "purr", "paper", "brushing", "whisper",
-          "night")
+          "night", "birds")
 BROADBAND = tuple(s for s in ("whisper", "brushing", "paper") if s in EVENTS)
 
 #: one worker runs the module, so each render (cached per process) is made once
@@ -179,7 +179,16 @@ def line_presence(x: np.ndarray, centre: float, window: float = 5.0) -> float:
     return float(np.mean(on))
 
 
+def song_share(x: np.ndarray) -> float:
+    """Share of 50 ms windows in which the 1.8-8 kHz band (song) stands more than 10 dB over
+    its own 10th percentile (the bed)."""
+    sos = signal.butter(4, [1800, 8000], "bandpass", fs=RATE, output="sos")
+    level = A.short_term_rms_db(signal.sosfilt(sos, A.mono(x)), RATE, 0.05)
+    return float(np.mean(level > np.percentile(level, 10) + 10))
+
+
 SPECIFIC = {
+    "birds": lambda x: {"song": song_share(x), "bed": octave_share_db(x, 20, 1000)},
     "night": lambda x: {"air": octave_share_db(x, 20, 1000),
                         "trill": line_presence(x, 2900.0)},
     "whisper": lambda x: {"sibilance": sibilance(x),
@@ -357,3 +366,13 @@ def test_night_has_night_air_under_balanced_crickets_and_no_endless_trill():
         assert -16.0 <= f["air"] <= -5.0, f"@{seed}: below 1 kHz holds {f['air']:.1f} dB"
         assert abs(f["balance_db"]) <= 1.0, f"@{seed}: left - right {f['balance_db']:.1f} dB"
         assert f["trill"] <= 0.8, f"@{seed}: the 2.9 kHz trill sounds in {f['trill']:.0%} of 5 s"
+
+
+# ----------------------------------------------------------------- birds
+def test_birds_sing_about_half_the_time_over_a_forest_bed():
+    # birds.ogg and the audit: song present 39-80 % of the time, a bed of leaves and air at
+    # -16 to -22 dB re total per octave below 1 kHz; the old birds: 16 %, silence under them
+    for seed in SEEDS:
+        f = figures("birds", seed)
+        assert 0.25 <= f["song"] <= 0.8, f"@{seed}: song in {f['song']:.0%} of 50 ms windows"
+        assert -16.0 <= f["bed"] <= -6.0, f"@{seed}: below 1 kHz holds {f['bed']:.1f} dB"

@@ -1,19 +1,21 @@
-"""Birds: sparse calls of three kinds of bird, each call different, with gaps between.
+"""Birds: a few birds singing in a wood, each song a string of varied phrases.
 
-A call is a phrase of syllables: a tone whose pitch follows a contour (down-sweep, up-sweep,
-chevron, hook, warble) repeated at a syllable rate, inside a phrase envelope. Measured on the
-shared reference recording (birds.ogg): calls sit between 1.8 and 8 kHz (most energy 2-4 kHz),
-syllables are 30-80 ms FM sweeps of 0.3-1 kHz, trills repeat them 3-12 times a second, and
-phrases last 0.3-2 s. The reference is a dense dawn chorus; this layer is the sparse version:
-about one call every 3-4 s from two voices (each call is one of three kinds of bird), often
-with silence between.
+A song is 2-4 phrases; a phrase repeats one syllable 2-12 times, a tone whose pitch follows a
+contour (down-sweep, up-sweep, chevron, hook, warble), and each phrase draws a new syllable
+(contour, pitch, sweep, rate), as a chaffinch's song moves from trill to trill. Measured on
+the shared reference recording (birds.ogg): calls between 1.8 and 8 kHz (most energy 2-4
+kHz), syllables of 30-80 ms sweeping 0.3-1 kHz, song present 39-80 % of the time (the old
+layer: 16 %), and a bed of leaves and air at -16 to -22 dB re total below 1 kHz.
 
-Cost: one oscillator, one phasor, two table readers and an envelope per voice, all running
-all the time, and no noise generator. The choices for each call (pitch, sweep depth and
-direction, contour, syllable rate and count, level, position, the gap to the next call) are
-drawn by a Python callback (`TrigFunc`) once per call, from the layer's seeded generator, so
-a seeded render is reproducible. They change while the voice is silent (the call starts
-30 ms after its callback), so nothing clicks.
+Four voices, each a kind of bird at its own distance (the far one softer, so more of it is
+the wood's reverb),
+sing songs 10-25 s apart, so that one or more is singing about half of the time. A diffuse
+reverb (the wood) instead of discrete echoes, and under it all the forest bed: full-rate
+noise low-passed, one per ear. The choices for each phrase are drawn by a
+Python callback (`TrigFunc`) from the layer's seeded generator, while the voice is silent
+(the phrase starts 30 ms after its callback), so nothing clicks.
+
+Cost: per voice one oscillator, one phasor, two table readers and an envelope; one reverb.
 """
 
 from __future__ import annotations
@@ -21,31 +23,36 @@ from __future__ import annotations
 import math
 
 from ambience.engine.source import Source, pyo
+from ambience.engine.sounds._floor import floor
 
 #: calibrates the layer to about -23 LUFS at slider 1.0
-BIRDS_GAIN = 0.196
+BIRDS_GAIN = 0.222
 
-#: kinds of bird: how often one sings, base pitch Hz (lo, hi), sweep depth Hz (lo, hi),
-#: syllables per second (lo, hi), syllables per call (lo, hi), level (lo, hi), contours
+#: kinds of bird: base pitch Hz (lo, hi), sweep depth Hz (lo, hi), syllables per second
+#: (lo, hi), syllables per phrase (lo, hi), level (lo, hi), contours, 2nd harmonic
 BIRDS = (
     # a small songbird: high, quick trills
-    dict(weight=0.45, base=(3000, 5000), depth=(400, 1500), rate=(7.0, 14.0), count=(4, 14),
-         level=(0.6, 1.0), contours=("down", "up", "chevron", "hook")),
+    dict(base=(3000, 5000), depth=(400, 1500), rate=(7.0, 14.0), count=(3, 12),
+         level=(0.8, 1.0), contours=("down", "up", "chevron", "hook"), second=0.06),
     # a warbler: mid pitch, slower, wandering syllables
-    dict(weight=0.35, base=(2200, 3500), depth=(300, 1000), rate=(3.5, 7.5), count=(2, 8),
-         level=(0.55, 0.9), contours=("warble", "chevron", "down", "up")),
-    # a distant whistler: low, long notes, soft
-    dict(weight=0.2, base=(1600, 2600), depth=(150, 600), rate=(1.4, 3.0), count=(1, 4),
-         level=(0.55, 0.75), contours=("up", "hook", "down", "flat")),
+    dict(base=(2200, 3500), depth=(300, 1000), rate=(3.5, 7.5), count=(2, 7),
+         level=(0.75, 0.95), contours=("warble", "chevron", "down", "up"), second=0.2),
+    # a whistler: low, long notes
+    dict(base=(1600, 2600), depth=(150, 600), rate=(1.4, 3.0), count=(1, 3),
+         level=(0.65, 0.8), contours=("up", "hook", "down", "flat"), second=0.02),
 )
-#: voices that can sing at once (each call picks its kind of bird), and the silence after
-#: each call (seconds, lo, hi)
-VOICES = 2
-GAP = (2.5, 11.0)
+#: the voices: kind of bird, distance (0 near .. 1 far: softer, duller, wetter)
+VOICES = ((0, 0.0), (1, 0.2), (0, 0.5), (2, 0.9))
+#: phrases per song, the pause between phrases and the silence between songs (s)
+PHRASES = (2, 3)
+BREAK = (0.05, 0.15)
+GAP = (6.0, 14.0)
 #: how long after its callback a call starts (longer than any audio buffer)
 LEAD = 0.03
-#: the echo of the wood: delays (s) of the two sides, feedback and level
-ECHO = ((0.11, 0.163), 0.25, 0.2)
+#: the wood: reverb size, damping and level (of the dry)
+WOOD = (0.7, 0.5, 0.35)
+#: the forest bed (RMS per ear) and its upper corner (Hz)
+BED = (0.008, 500.0)
 
 
 def _curve(fn, size=1024):
@@ -86,42 +93,53 @@ def _syllables() -> dict[str, list[float]]:
 
 
 class _Bird:
-    """One voice: at each call it becomes one of the kinds of bird and draws the call."""
+    """One voice: one kind of bird at one distance, singing songs of varied phrases."""
 
-    def __init__(self, layer: Birds, tables: dict):
+    def __init__(self, layer: Birds, tables: dict, kind: int, distance: float):
         own = layer.own
         self.layer = layer
         self.tables = tables
+        self.spec = BIRDS[kind]
+        self.distance = distance
         self.calls = 0
+        self.phrases_left = 0
+        self.level = 0.0
+        self.where = 0.5
         self.metro = own(pyo.Metro(time=1.0))
         self.func = own(pyo.TrigFunc(self.metro, layer.quietly(self.call)))
-        # the call itself starts 30 ms after the callback has set it up: longer than any
-        # audio buffer, so no call ever starts with the last one's settings
+        # the phrase itself starts 30 ms after the callback has set it up: longer than any
+        # audio buffer, so no phrase ever starts with the last one's settings
         self.start = own(pyo.SDelay(self.metro, delay=LEAD, maxdelay=0.05))
         self.gate = own(pyo.TrigEnv(self.start, tables["gate"], dur=1.0))
         self.phase = own(pyo.Phasor(freq=5.0))
         self.pitch = own(pyo.Pointer(tables["down"], self.phase, mul=1000.0, add=3000.0))
         self.amp = own(pyo.Pointer(tables["short"], self.phase, mul=self.gate))
-        self.tone = own(pyo.Osc(tables["tone"], freq=self.pitch, mul=self.amp))
+        tone = tables["tone%d" % kind]
+        self.tone = own(pyo.Osc(tone, freq=self.pitch, mul=self.amp))
         self.out = own(pyo.Sig(self.tone, mul=[0.0, 0.0]))
 
     def call(self) -> None:
-        """At each trigger: shape the call that starts 30 ms later (everything is silent
-        now), then set the wait before the next one."""
+        """At each trigger: shape the phrase that starts 30 ms later (everything is silent
+        now), then set the wait before the next phrase, or the next song."""
         rng = self.layer.rng
-        spec = rng.choices(BIRDS, weights=[b["weight"] for b in BIRDS])[0]
+        spec = self.spec
         self.calls += 1
+        if self.phrases_left <= 0:
+            # a new song: its phrases, its loudness and its place
+            self.phrases_left = rng.randint(*PHRASES)
+            far = 10 ** (-14 * self.distance / 20)
+            self.level = 0.0 if self.calls == 1 else rng.uniform(*spec["level"]) * far
+            self.where = rng.uniform(0.1, 0.9)
+        self.phrases_left -= 1
         rate = rng.uniform(*spec["rate"])
         count = rng.randint(*spec["count"])
         length = count / rate
-        level = 0.0 if self.calls == 1 else rng.uniform(*spec["level"])  # the metro's first tick
-        where = rng.uniform(0.08, 0.92)
         depth = rng.uniform(*spec["depth"]) * (1 if rng.random() < 0.6 else -1)
         base = rng.uniform(*spec["base"])
         if depth < 0:
             base -= depth  # an inverted contour hangs below the base: keep it in range
         self.phase.setFreq(rate)
-        # the first syllable begins exactly when the call does, 30 ms from now
+        # the first syllable begins exactly when the phrase does, 30 ms from now
         self.phase.reset()
         self.phase.setPhase((-rate * LEAD) % 1.0)
         self.pitch.setTable(self.tables[rng.choice(spec["contours"])])
@@ -129,9 +147,15 @@ class _Bird:
         self.pitch.setAdd(base)
         self.amp.setTable(self.tables[rng.choice(("short", "short", "long", "double"))])
         self.gate.setDur(length)
-        angle = where * math.pi / 2
-        self.out.setMul([level * math.cos(angle), level * math.sin(angle)])
-        wait = length + rng.uniform(*GAP) if self.calls > 1 else rng.uniform(0.5, 6.0)
+        angle = self.where * math.pi / 2
+        self.out.setMul([self.level * math.cos(angle), self.level * math.sin(angle)])
+        if self.calls == 1:
+            wait = rng.uniform(0.5, 10.0)
+            self.phrases_left = 0
+        elif self.phrases_left > 0:
+            wait = length + rng.uniform(*BREAK)
+        else:
+            wait = length + rng.uniform(*GAP)
         self.metro.setTime(wait)
 
 
@@ -142,15 +166,16 @@ class Birds(Source):
                        for name, v in _syllables().items()})
         # the phrase: 40 ms-ish fade in, a soft fade out over the last 15 %
         tables["gate"] = pyo.CosTable([(0, 0.0), (500, 1.0), (6900, 1.0), (8191, 0.0)])
-        # a nearly pure whistle with a trace of the 2nd harmonic
-        tables["tone"] = pyo.HarmTable([1.0, 0.06, 0.015])
+        # nearly pure whistles, each kind with its own trace of the 2nd harmonic
+        for k, spec in enumerate(BIRDS):
+            tables["tone%d" % k] = pyo.HarmTable([1.0, spec["second"], 0.015])
         self._tables = tables  # tables do not play; keep them referenced here
-        self._birds = [_Bird(self, tables) for _ in range(VOICES)]
+        self._birds = [_Bird(self, tables, kind, distance) for kind, distance in VOICES]
         dry = self.own(pyo.Mix([b.out for b in self._birds], voices=2))
-        (dl, dr), feedback, wet = ECHO
-        echo = self.own(pyo.Delay(dry, delay=[dl, dr], feedback=feedback, maxdelay=0.2,
-                                  mul=wet))
-        return self.own(pyo.Mix([dry, echo], voices=2, mul=BIRDS_GAIN))
+        size, damp, wet = WOOD
+        wood = self.own(pyo.Freeverb(dry, size=size, damp=damp, bal=1.0, mul=wet))
+        bed = floor(self, BED[0] / BIRDS_GAIN, high=BED[1])
+        return self.own(pyo.Mix([dry, wood, bed], voices=2, mul=BIRDS_GAIN))
 
     def close(self) -> None:
         """Also drop the voices: their callbacks refer back to the layer (a cycle)."""
