@@ -64,6 +64,12 @@ class RowList(VerticalScroll, can_focus=False):
         Binding("m", "app.mute", "Mute", show=False),
     ]
 
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        meters = self.app.query("#meters")
+        if meters and meters.first().paused:  # standing still: redraw the scroll mark
+            meters.first().poll()
+
 
 class AmbienceApp(App[int]):
     """The mixer. `engine_factory` builds the engine (in a thread); `clock` drives the sleep
@@ -118,6 +124,7 @@ class AmbienceApp(App[int]):
         self.session = Session(None, clock=clock)
         self._footer_timerless = True
         self._header: MixerHeader | None = None
+        self._ticker = None
         self._meters: MeterColumn | None = None
         self._session_error: str | None = None
         self.active_only = False
@@ -192,7 +199,9 @@ class AmbienceApp(App[int]):
         header.dirty = self.mix != self.saved_mix
         header.countdown_source = self.countdown_text
         self.set_interval(1.0, self.save_session)
-        self.set_interval(POLL, self.check_timer)
+        # the timer's tick runs only while a timer does (`_show_timer`): an idle mixer wakes
+        # up as little as possible
+        self._ticker = self.set_interval(POLL, self.check_timer, pause=True)
         if self._control_listener is not None:
             from ambience.tui.remote import MixerControl
 
@@ -560,6 +569,8 @@ class AmbienceApp(App[int]):
         state = self.session.timer_state(self.clock())
         fading = state is not None and state.phase == "fading"
         header.fade_progress = state.fade_progress if fading else None
+        if self._ticker is not None:
+            (self._ticker.pause if self.sleep is None else self._ticker.resume)()
         if (self.sleep is None) != self._footer_timerless:
             self._footer_timerless = self.sleep is None
             self.refresh_bindings()

@@ -53,11 +53,8 @@ class MixerHeader(Widget):
         super().__init__(id=id)
         self.countdown_source = lambda: ""
 
-    def on_mount(self) -> None:
-        # the countdown only repaints here; the timer's expiry is a one-shot in the app
-        self.set_interval(1.0, self.tick)
-
     def tick(self) -> None:
+        """Show the countdown now (the app's timer tick sets it while a timer runs)."""
         self.countdown = self.countdown_source()
 
     # ------------------------------------------------------------------ parts

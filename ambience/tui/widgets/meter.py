@@ -60,11 +60,27 @@ class MeterColumn(Widget):
         self._sources = sources
         self._scrolled = scrolled
         self._lines: list[str] = []
-        #: while paused the meters stand still and empty: the mix is silent
-        self.paused = False
+        self._paused = False
+        self._ticker = None
+
+    @property
+    def paused(self) -> bool:
+        """While paused the meters stand still and empty (the mix is silent) and nothing
+        wakes up ten times a second for them: redrawn only when the rows scroll."""
+        return self._paused
+
+    @paused.setter
+    def paused(self, paused: bool) -> None:
+        self._paused = paused
+        if self._ticker is not None:
+            (self._ticker.pause if paused else self._ticker.resume)()
+        if self.is_mounted:
+            self.poll()
 
     def on_mount(self) -> None:
-        self.set_interval(1.0 / RATE, self.poll)
+        self._ticker = self.set_interval(1.0 / RATE, self.poll)
+        if self._paused:
+            self._ticker.pause()
         self.call_after_refresh(self.poll)
 
     def poll(self) -> None:
