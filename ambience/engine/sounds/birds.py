@@ -11,7 +11,7 @@ Four voices, each a kind of bird at its own distance (the far one softer, so mor
 the wood's reverb),
 sing songs 10-25 s apart, so that one or more is singing about half of the time. A diffuse
 reverb (the wood) instead of discrete echoes, and under it all the forest bed: full-rate
-noise low-passed, one per ear. The choices for each phrase are drawn by a
+noise low-passed, in the middle and in the reverb. The choices for each phrase are drawn by a
 Python callback (`TrigFunc`) from the layer's seeded generator, while the voice is silent
 (the phrase starts 30 ms after its callback), so nothing clicks.
 
@@ -171,11 +171,14 @@ class Birds(Source):
             tables["tone%d" % k] = pyo.HarmTable([1.0, spec["second"], 0.015])
         self._tables = tables  # tables do not play; keep them referenced here
         self._birds = [_Bird(self, tables, kind, distance) for kind, distance in VOICES]
-        dry = self.own(pyo.Mix([b.out for b in self._birds], voices=2))
+        # the forest bed: one noise in the middle (half the cost of a noise per ear; the
+        # reference's bed is correlated 0.4-0.6 between the ears), the wood's reverb of it
+        # adding a little width
+        bed = floor(self, BED[0] / BIRDS_GAIN, high=BED[1], stereo=False)
+        dry = self.own(pyo.Mix([b.out for b in self._birds] + [bed], voices=2))
         size, damp, wet = WOOD
         wood = self.own(pyo.Freeverb(dry, size=size, damp=damp, bal=1.0, mul=wet))
-        bed = floor(self, BED[0] / BIRDS_GAIN, high=BED[1])
-        return self.own(pyo.Mix([dry, wood, bed], voices=2, mul=BIRDS_GAIN))
+        return self.own(pyo.Mix([dry, wood], voices=2, mul=BIRDS_GAIN))
 
     def close(self) -> None:
         """Also drop the voices: their callbacks refer back to the layer (a cycle)."""
