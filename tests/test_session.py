@@ -173,6 +173,7 @@ def test_any_sequence_of_timer_and_pause_actions_keeps_the_envelope_continuous(s
     with Rig(Mix(1.0, (Layer("brown", 0.4),))) as rig:
         session = rig.session
         session.start_timer(6.0, fade=3.0, then=then)
+        shortest = END_FADE  # the shortest dB fade asked for: the end's, or a timer's own
         ended = []
         for action, x in steps:
             if action == "set":
@@ -189,15 +190,16 @@ def test_any_sequence_of_timer_and_pause_actions_keeps_the_envelope_continuous(s
                 session.resume()
             elif action == "timer" and session.timer is None:
                 session.start_timer(1.0 + 5.0 * x, fade=0.5 + x, then=then)  # 0: a cut, by design
+                shortest = min(shortest, 0.5 + x)
             ended += [e for e in rig.run(0.3 + 3.0 * x) if e.kind == "ended"]
         timer = session.timer
         if timer is not None:  # let it run out
             ended += [e for e in rig.run(timer.remaining() + END_FADE + 0.2) if e.kind == "ended"]
             assert ended, "a timer that ran out was carried out"
         steps_ = [abs(b - a) for a, b in zip(rig.trace, rig.trace[1:])]
-        # the steepest ramp a session makes: the end's 1 s fade, 60 dB a second, falls
-        # 6.9 (ln 10 * 3) of full scale a second at its top; the pause fade 2.5 a second
-        slope = max(1.0 / PAUSE_FADE, 3.0 * math.log(10.0) / END_FADE)
+        # the steepest ramp a session makes: a dB fade of F seconds (60 dB) falls 3 ln 10 / F
+        # of full scale a second at its top (6.9 for the end's 1 s); the pause fade 2.5
+        slope = max(1.0 / PAUSE_FADE, 3.0 * math.log(10.0) / shortest)
         # (10 % for the breakpoints that approximate the dB curve)
         assert max(steps_) <= slope * rig.engine.buffer / rig.engine.rate * 1.1
         if ended and ended[-1].then == "stop" and session.timer is None and session.ended:
