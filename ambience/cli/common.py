@@ -50,6 +50,14 @@ def add_replace_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_inhibit_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--inhibit-sleep", action="store_true", default=argparse.SUPPRESS,
+        help="keep the computer from suspending while the sound plays (released on pause "
+        "and at the timer's end; needs logind)",
+    )
+
+
 def claim_control(args: argparse.Namespace):
     """One mixer per user: the control socket for this process (None when it cannot be
     made: the sound plays on, without remote control), or a CliError telling how to steer
@@ -88,9 +96,10 @@ def refuse_inapplicable(parser: argparse.ArgumentParser, args: argparse.Namespac
         command = f"{command} {getattr(args, f'{command}_command')}"
     where = f"`ambience {command}`" if command else "the mixer"
     if command not in AUDIO_COMMANDS:  # theirs would win: this one is never ignored
-        given = [o for o in ("audio", "device", "replace") if hasattr(args, o)]
+        given = [o for o in ("audio", "device", "replace", "inhibit_sleep") if hasattr(args, o)]
         if given:
-            raise CliError(_not_here(f"--{given[0]}", command, ["the mixer", "`ambience play`"]))
+            option = "--" + given[0].replace("_", "-")
+            raise CliError(_not_here(option, command, ["the mixer", "`ambience play`"]))
     help_hint = f"`ambience {command + ' ' if command else ''}--help` lists what it takes"
     for arg in extras:
         if not arg.startswith("-") or arg == "-":
@@ -187,7 +196,8 @@ def open_mixer(args: argparse.Namespace) -> int:
 
     audio, device = audio_of(args)
     control = claim_control(args)
-    return run(audio=audio, device=device, control=control)
+    return run(audio=audio, device=device, control=control,
+               inhibit_sleep=getattr(args, "inhibit_sleep", False))
 
 
 def mix_from_args(args: argparse.Namespace, base=None):

@@ -26,6 +26,7 @@ def add_parser(sub) -> None:
                       "(stay open, silent, until Ctrl-C)")
     common.add_audio_options(p)
     common.add_replace_option(p)
+    common.add_inhibit_option(p)
     p.set_defaults(run=run)
 
 
@@ -213,7 +214,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             played, control = control, None  # play() releases it
             return player.play(engine, request.mix, timer=timer, label=request.label,
-                               interrupts=interrupts, control=played, catalog=request.catalog)
+                               interrupts=interrupts, control=played, catalog=request.catalog,
+                               inhibit_sleep=getattr(args, "inhibit_sleep", False))
         except PlaybackError as exc:
             raise common.CliError(str(exc)) from None
     finally:

@@ -145,6 +145,7 @@ def play(
     interrupts: Interrupts | None = None,
     control=None,
     catalog=None,
+    inhibit_sleep: bool = False,
 ) -> int:
     """Play `mix` on `engine` until stopped; returns the exit status (0). Closes the engine.
     What happens over the night is the session's (`ambience.session`); this shows it.
@@ -166,6 +167,11 @@ def play(
     said: set[str] = set()
     front = PlayerFront(session, catalog, label, interrupts)
     remote = _Remote(front, control, interrupts)
+    inhibitor = None
+    if inhibit_sleep:
+        from ambience.control.inhibit import SleepInhibitor
+
+        inhibitor = SleepInhibitor()
 
     def say(key: str, message: str) -> None:
         """Plain mode: one line per change of state."""
@@ -217,6 +223,8 @@ def play(
                     return 0
                 elif event.kind == "ended":
                     say("end", "timer ended: silent, layers stopped; Ctrl-C to quit")
+            if inhibitor is not None:  # held while the sound plays, not paused or ended
+                inhibitor.want(not session.silent)
             if live is not None:
                 status.label, status.timer = front.name, session.timer
                 live.update(status.line(clock(), silent=session.silent, lost=lost,
@@ -234,6 +242,8 @@ def play(
         return 0
     finally:
         remote.close()
+        if inhibitor is not None:
+            inhibitor.close()
         if live is not None:
             live.update(status.final(final))
             live.stop()

@@ -109,8 +109,15 @@ class AmbienceApp(App[int]):
         levels: Callable[[], Levels | None] | None = None,
         restore: bool = True,
         control=None,
+        inhibit_sleep: bool = False,
     ) -> None:
         super().__init__()
+        #: keeps the computer awake while the sound plays (`--inhibit-sleep`)
+        self.inhibitor = None
+        if inhibit_sleep:
+            from ambience.control.inhibit import SleepInhibitor
+
+            self.inhibitor = SleepInhibitor()
         #: a claimed control socket (`ambience.control.server.Listener`) to serve
         self._control_listener = control
         self.control = None
@@ -244,6 +251,7 @@ class AmbienceApp(App[int]):
         self.bridge.attach(engine, self.catalog.ids())
         self._mark_unplayable()
         self.session.attach(self.bridge)
+        self._keep_awake()
         self.header.output = str(getattr(engine, "device", self.audio))
         self.refresh(repaint=True)  # booting may have muted fd 2 for a moment
 
@@ -271,6 +279,8 @@ class AmbienceApp(App[int]):
         with self._handover:
             self._gone = True
             pending, self._pending_engine = self._pending_engine, None
+        if self.inhibitor is not None:
+            self.inhibitor.close()
         if self.control is not None:
             self.control.close()
         elif self._control_listener is not None:
@@ -561,10 +571,16 @@ class AmbienceApp(App[int]):
                 self.notify("sleep timer ended: stopped (space plays again)", timeout=5)
         self._show_timer()
 
+    def _keep_awake(self) -> None:
+        """`--inhibit-sleep`: awake while the sound plays, not paused or ended."""
+        if self.inhibitor is not None:
+            self.inhibitor.want(not self.session.silent and self.bridge.live)
+
     def _show_timer(self) -> None:
         """The header's view of pause and the timer."""
         header = self.header
         self.show_paused(self.session.silent)
+        self._keep_awake()
         header.countdown = self.countdown_text()
         state = self.session.timer_state(self.clock())
         fading = state is not None and state.phase == "fading"
@@ -720,8 +736,9 @@ class AmbienceApp(App[int]):
         self.exit(0)
 
 
-def run_app(audio: str = "auto", device: str | int | None = None, control=None) -> int:
+def run_app(audio: str = "auto", device: str | int | None = None, control=None,
+            inhibit_sleep: bool = False) -> int:
     """Entry point of `ambience` with no command; `control` is its claimed control socket."""
-    app = AmbienceApp(audio=audio, device=device, control=control)
+    app = AmbienceApp(audio=audio, device=device, control=control, inhibit_sleep=inhibit_sleep)
     result = app.run()
     return int(result or app.return_code or 0)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ambience.tui.startup import hold_collector, release_collector
 
 
-def run(audio: str = "auto", device: str | int | None = None, control=None) -> int:
+def run(audio: str = "auto", device: str | int | None = None, control=None,
+        inhibit_sleep: bool = False) -> int:
     """Open the mixer; returns its exit status."""
     hold_collector()
     try:
@@ -15,4 +16,4 @@ def run(audio: str = "auto", device: str | int | None = None, control=None) -> i
         if control is not None:
             control.release()
         raise
-    return run_app(audio=audio, device=device, control=control)
+    return run_app(audio=audio, device=device, control=control, inhibit_sleep=inhibit_sleep)
