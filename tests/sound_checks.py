@@ -354,3 +354,55 @@ def figures_of(sound: str, seed: int, seconds: float = 60.0) -> dict[str, float]
     from tests.rendering import RATE
 
     return figures(render(sound, seed, seconds), RATE)
+
+
+def whistle_share(x: np.ndarray, rate: int, lo: float = 300.0, hi: float = 3000.0,
+                  window: float = 0.5, prominence: float = 10.0) -> float:
+    """Share of `window` windows holding a whistle: a narrow spectral peak between lo and hi
+    Hz standing `prominence` dB over the median of the spectrum within a third of an octave
+    around it (wind's whistles should come and go: neither never nor always)."""
+    m = A.mono(stereo(x))
+    n = int(window * rate)
+    seg = 2048  # Welch within each window: a noise band's bins average out, a tone stays
+    f = np.fft.rfftfreq(seg, 1 / rate)
+    sel = np.flatnonzero((f >= lo) & (f <= hi))
+    half = 2 ** (1 / 6)
+    spans = [(np.searchsorted(f, f[i] / half), np.searchsorted(f, f[i] * half)) for i in sel]
+    hits = 0
+    windows = len(m) // n
+    for k in range(windows):
+        _, p = signal.welch(m[k * n:(k + 1) * n], fs=rate, nperseg=seg)
+        p = 10 * np.log10(p + 1e-30)
+        best = max(p[i] - np.median(p[a:b]) for i, (a, b) in zip(sel, spans))
+        hits += best >= prominence
+    return hits / max(windows, 1)
+
+
+def rolls(x: np.ndarray, rate: int, prominence: float = 10.0, min_gap: float = 10.0) -> list[dict]:
+    """Thunder rolls: peaks of the 50 ms level (0.25 s smoothing) standing `prominence` dB
+    out, `min_gap` s apart, each with its height over the bed (the 10th percentile of the
+    levels), rise (s from the bed + 5 dB to the peak), decay (dB/s, a line fitted from 0.5 to
+    3 s after the peak), after-rumbles (peaks standing 4 dB out within 12 s after it) and
+    brightness (the 95 % roll-off, Hz, of the second at the peak and of the second 10 s
+    later)."""
+    x = stereo(x)
+    times, _, sm = swells(x, rate, smooth=0.25, prominence=prominence, min_gap=min_gap)
+    bed = float(np.percentile(sm, 10))
+    out = []
+    for t in times:
+        i = int(round(t / 0.05))
+        if i + int(12 / 0.05) >= len(sm) or i < int(3 / 0.05):
+            continue  # a roll cut by the render's edges
+        j = i
+        while j > 0 and sm[j] > bed + 5.0 and i - j < int(5 / 0.05):
+            j -= 1
+        seg = sm[i + 10: i + 60]
+        slope = np.polyfit(np.arange(len(seg)) * 0.05, seg, 1)[0]
+        after, _ = signal.find_peaks(sm[i + 10: i + 240], prominence=4.0)
+        at = int(t * rate)
+        out.append({"time": float(t), "height_db": float(sm[i] - bed),
+                    "rise_s": (i - j) * 0.05, "decay_db_per_s": float(-slope),
+                    "after_rumbles": int(len(after)),
+                    "bright_peak_hz": rolloff(x[at - rate // 2: at + rate // 2], rate),
+                    "bright_later_hz": rolloff(x[at + 19 * rate // 2: at + 21 * rate // 2], rate)})
+    return out

@@ -2,8 +2,8 @@
 
 The shared quality bars (loudness, peaks, repetition, clicks) live in test_sound_quality.py;
 these pin what makes each sound itself: rain has drops, thunder rolls are rare and swell in
-slowly, wind moves like the reference recording, waves come in irregular 8-14 s cycles and
-move across the stereo field, and a stream babbles with bubbles of many pitches.
+slowly, wind moves like the reference recording, waves move across the stereo field (their
+surges: tests/test_sounds_beds.py), and a stream babbles with bubbles of many pitches.
 """
 
 from __future__ import annotations
@@ -134,11 +134,12 @@ def test_wind_gusts_rise_and_fall_like_the_reference_recording():
     assert 0.5 <= half_life <= 4.0, f"gusts change over {half_life:.1f} s (reference 1.2)"
 
 
-def test_wind_spectrum_is_low_like_the_reference_recording():
+def test_wind_spectrum_is_low_like_the_reference_recording_with_some_air_on_top():
+    # issue 12: the old wind had nothing above 2.5 kHz; real winds keep -22 to -40 dB there
     x = render("wind", 120.0)
     f, p = signal.welch(A.mono(x), fs=RATE, nperseg=8192)
-    assert p[f < 300].sum() / p.sum() > 0.7
-    assert p[f > 3000].sum() / p.sum() < 0.01
+    assert p[f < 300].sum() / p.sum() > 0.55
+    assert 0.0003 < p[f > 3000].sum() / p.sum() < 0.02
 
 
 def test_wind_whistles_drift_in_pitch():
@@ -160,23 +161,12 @@ def test_wind_whistles_drift_in_pitch():
 
 
 # --------------------------------------------------------------------------------- waves
-def test_waves_come_in_irregular_cycles_of_8_to_14_seconds():
-    x = render("waves", 180.0)
-    total = both(window_db(x, 0.25))
-    k = 8  # 2 s smoothing
-    smooth = np.convolve(total, np.ones(k) / k, mode="same")
-    peaks, _ = signal.find_peaks(smooth, prominence=4.0, distance=int(6.0 / 0.25))
-    gaps = np.diff(peaks) * 0.25
-    assert len(peaks) >= 11, f"{len(peaks)} waves in 3 minutes"
-    assert 8.0 <= np.median(gaps) <= 14.5, f"waves every {np.median(gaps):.1f} s"
-    assert gaps.std() > 0.5, "waves come like clockwork"
-
-
 def test_waves_swell_slowly_and_move_across_the_stereo_field():
     x = render("waves", 180.0)
     per_channel = window_db(x, 0.5)
     total = both(per_channel)
-    assert np.max(total[2:] - total[:-2]) < 9.0, "a wave arrives too suddenly"
+    # real surges rise in 0.8-0.9 s, swinging 11-15 dB (issue 12), but never in a jump
+    assert np.max(total[2:] - total[:-2]) < 20.0, "a wave arrives too suddenly"
     balance = np.convolve(per_channel[:, 0] - per_channel[:, 1], np.ones(4) / 4, mode="valid")
     # a sound that stays in the middle: std ~0.2 dB
     assert balance.std() > 0.7, "waves stay in one place"

@@ -1,73 +1,91 @@
-"""Waves: slow swells that break on a shore and recede, over a low sea rumble.
+"""Waves on a shore: uneven surges every few seconds, each breaking bright and leaving a fizz of
+foam, over the never-silent roar of the surf further out.
 
-A wave is an envelope (a slow swell, a break, a long wash back) on low-passed noise, with
-high-passed hiss rising by its square (so only the top of the swell breaks bright), plus a
-later hiss of foam on the other side of the stereo field, so every wave crosses it. Waves
-come every 8.5-13.5 s (drawn at each wave) on two alternating voices, so that a wave can
-still be washing back when the next one swells. One cheap band-limited random source
-(`Randi` at 9 kHz) feeds everything.
+Built from the figures of real beach recordings (issue 12; the shared waves recording): a
+microphone on a beach hears 18-22 surges a minute (several break lines, swash and backwash
+overlapping, not the 8-15 s swell period), uneven in size, rising in about 0.8 s and falling
+in 1.2 s, with the level swinging 11-12 dB; after each break, foam fizzes: 2-5 ms clicks
+centred at 3-4 kHz, a few a second. Little below 60 Hz.
+
+Surges come 1.4-4.6 s apart (drawn per surge) on three voices that take turns, each with its
+own size; a slow "set" swell makes some minutes rougher. A surge is the same full-rate noise
+in two colours: a warm band that follows the surge, and a bright hiss that follows its
+square (only the top of a surge breaks bright). The fizz comes from a fast metronome thinned
+by a chance that follows the foam of every surge, 0.3-1 s after its break.
+
+Stereo: a shared and an independent noise blended (correlation 0.65 in every band, like the
+recordings); each surge breaks a little to one side; the fizz scattered across the beach.
 """
 
 from __future__ import annotations
 
 from ambience.engine.source import Source, pyo
 from ambience.engine.sounds._events import alternating_ticks
+from ambience.engine.sounds._stereo import noise_pair
 
 #: output gain that puts waves at -23 LUFS at slider 1.0 (measured by the loudness test)
-WAVES_GAIN = 0.637
-#: seconds between two waves, and each wave's length (at most twice the shortest gap:
-#: each voice carries every other wave)
-GAP = (8.5, 13.5)
-LENGTH = (11.0, 16.0)
-#: the two colours: the water's weight (low-pass) and the break's hiss (high-pass), Hz
-LOW_HZ, HISS_HZ = 320.0, 1200.0
-CRASH_LEVEL = 0.8
-FOAM_LEVEL = 0.35
-RUMBLE_LEVEL = 0.32
+WAVES_GAIN = 1.01
+CORRELATION = 0.65
+#: seconds between two surges, the surge's length (at most VOICES x the shortest gap)
+GAP = (1.4, 4.6)
+LENGTH = 4.0
+VOICES = 3
+#: the colours: the water's band and the break's hiss (centre Hz, q)
+BODY_HZ, BODY_Q = 400.0, 0.35
+HISS_HZ, HISS_Q, HISS_LEVEL = 2000.0, 0.5, 0.5
+#: the far surf that never stops, relative to a full surge
+FAR_LEVEL = 0.3
+#: fizz: chance (%) per 4 ms tick at full foam; click length (s), band (Hz, q), level
+FIZZ_CHANCE = 6.0
+FIZZ_DUR = (0.002, 0.005)
+FIZZ_HZ, FIZZ_Q = 3500.0, 0.8
+FIZZ_RANGE_DB, FIZZ_MEAN_DB = 18.0, 4.0
+FIZZ_LEVEL = 3.2
 
 
 class Waves(Source):
     def build(self):
         own = self.own
-        src = own(pyo.Randi(-1.0, 1.0, freq=9000))
-        # two shared colours of the same noise: the weight of the water, the hiss of the break
-        low = own(pyo.Tone(src, freq=LOW_HZ))
-        hiss = own(pyo.Atone(src, freq=HISS_HZ))
+        left, right = noise_pair(self, CORRELATION)
 
-        # the body of each wave: swell (35 %), break (peak at 42 %), long wash back
-        self._swell = pyo.CosTable([(0, 0.0), (1600, 0.12), (2700, 0.35), (3500, 0.9),
-                                    (4300, 0.6), (6000, 0.22), (8191, 0.0)])
-        # the foam: starts with the break, hisses while the water runs back
-        self._foam = pyo.CosTable([(0, 0.0), (3200, 0.0), (3900, 1.0), (5200, 0.55),
+        # surges: rise 0.8 s, break, fall about 1.2 s, a long low wash after
+        self._surge = pyo.CosTable([(0, 0.0), (1650, 1.0), (2600, 0.55), (4300, 0.2),
+                                    (8191, 0.0)])
+        # the foam: 0.3-1 s after the break, lasting 2-3 s
+        self._foam = pyo.CosTable([(0, 0.0), (2000, 0.0), (2900, 1.0), (5200, 0.4),
                                    (8191, 0.0)])
-        tick = alternating_ticks(self, GAP[0], GAP[1], 2)
-        size = own(pyo.TrigRand(tick, 0.75, 1.0, init=0.85))
-        # bigger waves take longer
-        length = own(pyo.Sig(size, mul=(LENGTH[1] - LENGTH[0]) / 0.25,
-                             add=LENGTH[0] - 0.75 * (LENGTH[1] - LENGTH[0]) / 0.25))
-        env = own(pyo.TrigEnv(tick, self._swell, dur=length, mul=size))
-        # the break: hiss rising with the square of the swell, so it only comes at the top
-        crash = own(env * env)
-        body = own(pyo.Mix([own(low * env), own(hiss * own(crash * CRASH_LEVEL))], voices=2))
-        # where the wave breaks (0 left, 1 right); the foam runs off towards the other side.
-        # Panned with plain products (a linear law): a panner object costs ten times more.
-        at = own(pyo.TrigRand(tick, 0.1, 0.9, init=0.5))
-        away = own(pyo.Sig(at, mul=-1.0, add=1.0))
+        tick = alternating_ticks(self, GAP[0], GAP[1], VOICES)
+        size = own(pyo.TrigRand(tick, 0.5, 1.0, init=0.75))
+        env = own(pyo.TrigEnv(tick, self._surge, dur=LENGTH, mul=size))
+        foam = own(pyo.TrigEnv(tick, self._foam, dur=LENGTH, mul=size))
+        # each surge breaks somewhere along the beach: more in one ear than the other
+        at = own(pyo.TrigRand(tick, 0.25, 0.75, init=0.5))
+        swell_l = own(pyo.Mix(own(env * own(pyo.Sig(at, mul=-2.0, add=2.0))), voices=1))
+        swell_r = own(pyo.Mix(own(env * own(at * 2.0)), voices=1))
+        foam_all = own(pyo.Mix(foam, voices=1))
 
-        foam_env = own(pyo.TrigEnv(tick, self._foam, dur=length, mul=own(size * FOAM_LEVEL)))
-        foam = own(hiss * foam_env)
+        sides = []
+        for raw, swell in ((left, swell_l), (right, swell_r)):
+            level = own(pyo.Sig(swell, add=FAR_LEVEL))
+            hiss_level = own(swell * own(swell * HISS_LEVEL))
+            body = own(pyo.ButBP(raw, freq=BODY_HZ, q=BODY_Q, mul=level))
+            sides.append(own(pyo.ButBP(raw, freq=HISS_HZ, q=HISS_Q, mul=hiss_level, add=body)))
 
-        # the sea between waves: a low, slowly breathing rumble, wide
-        breath = own(pyo.Randi(0.6 * RUMBLE_LEVEL, RUMBLE_LEVEL, freq=0.08))
-        rumble = own(low * breath)
-        # both sides delayed (differently): an undelayed side would add up in phase with the
-        # waves' own low band and sound louder than the other
-        spread = own(pyo.Delay(rumble, delay=[0.009, 0.023], maxdelay=0.03))
+        # fizz of the foam
+        beat = own(pyo.Metro(time=0.004))
+        chance = own(foam_all * FIZZ_CHANCE)
+        hits = own(pyo.Percent(beat, percent=chance))
+        db = own(pyo.TrigXnoise(hits, dist=4, x1=FIZZ_RANGE_DB / FIZZ_MEAN_DB,
+                                mul=FIZZ_RANGE_DB, add=-FIZZ_RANGE_DB))
+        amp = own(pyo.DBToA(db, mul=FIZZ_LEVEL))
+        self._click = pyo.ExpTable([(0, 0.0), (150, 1.0), (8191, 0.0)], exp=4, inverse=True)
+        dur = own(pyo.TrigRand(hits, FIZZ_DUR[0], FIZZ_DUR[1], init=FIZZ_DUR[0]))
+        cenv = own(pyo.TrigEnv(hits, self._click, dur=dur, mul=amp))
+        fizz = own(pyo.ButBP(own(right * cenv), freq=FIZZ_HZ, q=FIZZ_Q))
+        where = own(pyo.TrigRand(hits, 0.1, 0.9, init=0.5))
+        fizzed = own(pyo.SPan(fizz, outs=2, pan=where))
 
-        left = own(pyo.Mix([own(body * away), own(foam * at)], voices=1))
-        right = own(pyo.Mix([own(body * at), own(foam * away)], voices=1))
-        # streams alternate left, right
-        return own(pyo.Mix([left, right, spread], voices=2, mul=WAVES_GAIN))
+        return own(pyo.Mix([sides[0], sides[1], fizzed], voices=2, mul=WAVES_GAIN))
 
 
 SOUNDS = {"waves": Waves}

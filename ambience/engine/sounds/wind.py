@@ -1,66 +1,77 @@
-"""Wind: gusts that rise and fall, with faint whistles drifting in pitch.
+"""Wind: gusts that rise and fall, brightening as they blow, with whistles that come and go.
 
-Shaped after a real recording's statistics (most energy between 30 and 300 Hz and little
-above 1 kHz; a short-term level that spreads 6-9 dB between its 10th and 90th percentile
-and loses half its correlation within about a second: gusts every few seconds with swirls
-and fast flutter inside them). One cheap band-limited random source (a `Randi` at 3 kHz:
-wind has almost nothing above 2 kHz) feeds a low-passed "body" whose brightness and level
-follow a slow random gust curve, and two narrow resonators that whistle when a gust is
-strong; their pitch drifts and rises with the gust.
+Built from the physics and the figures of real wind (issue 12; the shared recording): one
+wind speed u (slow gusts times livelier swirls times a fast flutter) drives everything. The
+body is full-rate noise through two one-pole low-passes, one fixed and one that opens with
+the gust, at a level of u cubed (surface turbulence radiates as the cube of the speed, so a
+gust stands about 10 dB out); it keeps a smooth slope up to 16 kHz (no hole: the old source
+interpolated 3000 values a second and left nothing above 2.5 kHz). Leaves add a faint high
+rustle that follows the speed a second late. Two whistles (narrow band-passes, as wind past
+a wire or an edge) sing only when the speed passes their own threshold, each on the speed
+heard a little later, their pitch following it (Strouhal), so they come and go.
+
+
+Stereo: a shared and an independent noise blended (correlation 0.9, like the recording);
+the whistles placed apart.
 """
 
 from __future__ import annotations
 
 from ambience.engine.source import Source, pyo
+from ambience.engine.sounds._stereo import noise_pair
 
 #: output gain that puts wind at -23 LUFS at slider 1.0 (measured by the loudness test)
-WIND_GAIN = 1.224
-#: whistle level relative to the body, and the resonators' drifting centres in a lull (Hz)
-WHISTLE_LEVEL = 0.16
-WHISTLES = ((240.0, 700.0), (380.0, 980.0))
-#: the body's low-pass cutoff goes from LULL_HZ in a lull to LULL_HZ + GUST_HZ in a gust;
-#: the whistles rise by the same amount
-LULL_HZ, GUST_HZ = 70.0, 260.0
-#: the fixed low-pass above the moving one (Hz)
-BODY_TOP_HZ = 360.0
-#: left/right delay: small, so the low rumble stays nearly as coherent as real wind
-SPREAD_DELAY = 0.0004
+WIND_GAIN = 1.82
+CORRELATION = 0.9
+#: the body: fixed top (Hz) and the moving low-pass: LULL_HZ + GUST_HZ * (u - 0.6)
+TOP_HZ = 450.0
+LULL_HZ, GUST_HZ = 50.0, 700.0
+#: the leaves' rustle above 2.5 kHz, relative to the body
+LEAVES_HZ, LEAVES_Q, LEAVES_LEVEL = 3000.0, 0.5, 0.0035
+#: whistles: (pitch at u = 1 in Hz, speed threshold (about the 75th percentile of u), pan,
+#: delay s); level per unit of speed over the threshold, and the most
+WHISTLES = ((620.0, 0.93, 0.3, 0.15), (1150.0, 0.96, 0.72, 0.6))
+WHISTLE_Q, WHISTLE_LEVEL, WHISTLE_MAX = 70.0, 100.0, 2.0
 
 
 class Wind(Source):
     def build(self):
         own = self.own
-        src = own(pyo.Randi(-1.0, 1.0, freq=3000))
+        left, right = noise_pair(self, CORRELATION)
 
-        # the gust curve: a slow random line whose own speed wanders (lulls and flurries),
-        # squared for the level so that strong gusts stand out, with fast flutter on top
-        pace = own(pyo.Randi(0.2, 0.5, freq=0.05))
-        gust = own(pyo.Randi(0.7, 1.0, freq=pace))
-        swirl = own(pyo.Randi(0.4, 1.0, freq=1.2))
-        flutter = own(pyo.Randi(0.6, 1.0, freq=6.0, mul=swirl))
-        amp = own(gust * gust)
-        body_amp = own(amp * flutter)
+        # the wind speed: slow gusts x livelier swirls x flutter, around 0.65-1.2. The level
+        # goes as the cube of the swirls but only as the slow gusts themselves, so that a
+        # minute of wind has one loudness whatever its seed
+        gust = own(pyo.Randi(0.82, 1.0, freq=self.rng.uniform(0.1, 0.14)))
+        swirl = own(pyo.Randi(0.85, 1.15, freq=0.45))
+        flutter = own(pyo.Randi(0.96, 1.04, freq=5.0))
+        u = own(gust * own(swirl * flutter))
+        u3 = own(u * own(swirl * swirl))
+        cutoff = own(pyo.Sig(u, mul=GUST_HZ, add=LULL_HZ - 0.6 * GUST_HZ))
 
-        # the body: darker in lulls, brighter in gusts, drifting between the ears
-        cutoff = own(pyo.Sig(gust, mul=GUST_HZ, add=LULL_HZ))
-        # two one-pole low-passes, one fixed and one following the gust: close to a
-        # two-pole low-pass, at half the price (a moving two-pole is recomputed every sample)
-        soft = own(pyo.Tone(src, freq=BODY_TOP_HZ))
-        body = own(pyo.Tone(soft, freq=cutoff, mul=body_amp))
-        drift = own(pyo.Randi(0.3, 0.7, freq=0.11))
-        body_l = own(body * own(pyo.Sig(drift, mul=-1.0, add=1.0)))
-        body_r = own(pyo.Delay(body, delay=SPREAD_DELAY, maxdelay=0.01, mul=drift))
+        sides = []
+        for raw in (left, right):
+            soft = own(pyo.Tone(raw, freq=TOP_HZ))
+            sides.append(own(pyo.Tone(soft, freq=cutoff, mul=u3)))
 
-        # whistles: high-Q resonances that sing when the gust is strong
-        whistle_amp = own(amp * own(pyo.Sig(amp, mul=WHISTLE_LEVEL * 2.0)))
-        sings = []
-        for lo, hi in WHISTLES:
-            pitch = own(pyo.Randi(lo - LULL_HZ, hi - LULL_HZ, freq=self.rng.uniform(0.09, 0.16),
-                                  add=cutoff))
-            sings.append(own(pyo.Reson(src, freq=pitch, q=22, mul=whistle_amp)))
+        # leaves: high rustle following the speed a second late
+        lag = own(pyo.Port(u3, risetime=1.5, falltime=2.5, mul=LEAVES_LEVEL))
+        leaves = own(pyo.ButBP(right, freq=LEAVES_HZ, q=LEAVES_Q, mul=lag))
 
-        # streams alternate left, right
-        return own(pyo.Mix([body_l, body_r, *sings], voices=2, mul=WIND_GAIN))
+        # whistles: sing above their threshold only, pitch with the speed
+        parts_l, parts_r = [sides[0], leaves], [sides[1], leaves]
+        for pitch, threshold, pan, delay in WHISTLES:
+            late = own(pyo.SDelay(u, delay=delay, maxdelay=1.0))
+            over = own(pyo.Max(own(late - threshold), 0.0))
+            amp = own(pyo.Clip(over, 0.0, WHISTLE_MAX / WHISTLE_LEVEL, mul=WHISTLE_LEVEL))
+            # pitch with the slow gust only: the flutter would smear the tone
+            freq = own(pyo.SDelay(gust, delay=delay, maxdelay=1.0, mul=pitch))
+            sing = own(pyo.Biquad(left, freq=freq, q=WHISTLE_Q, type=2, mul=amp))
+            parts_l.append(own(sing * (1.0 - pan)))
+            parts_r.append(own(sing * pan))
+        out_l = own(pyo.Mix(parts_l, voices=1))
+        out_r = own(pyo.Mix(parts_r, voices=1))
+        return own(pyo.Mix([out_l, out_r], voices=2, mul=WIND_GAIN))
 
 
 SOUNDS = {"wind": Wind}
