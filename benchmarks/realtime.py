@@ -481,47 +481,44 @@ def gstreamer_live(env: dict, seconds: float) -> dict:
     mix, _ = common.standard_mix()
     with tempfile.TemporaryDirectory(prefix="ambience-gst-live-") as tmp:
         files, _, gains = compare.render_layer_files(mix, Path(tmp), seconds + 5.0)
-        proc = subprocess.Popen(compare.gst_command(files, gains, ("pulsesink",)), env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        try:
-            time.sleep(3.0)  # as ours: started, files open, playing
-            c0, w0 = common.proc_cpu(proc.pid), time.monotonic()
-            time.sleep(seconds)
-            c1, w1 = common.proc_cpu(proc.pid), time.monotonic()
-            alive = proc.poll() is None
-        finally:
-            stop_process(proc)
-            err = proc.stderr.read()
-            proc.stderr.close()
+        # settle as ours: started, files open, playing
+        pct, problem = process_cpu(compare.gst_command(files, gains, ("pulsesink",)), env,
+                                   3.0, seconds)
+    return {"error": "gst-launch-1.0 " + problem} if pct is None else {"pct": pct}
+
+
+def process_cpu(command: list[str], env: dict, settle: float, seconds: float,
+                cpu=common.proc_cpu) -> tuple[float | None, str]:
+    """Start `command`, wait `settle` seconds, then measure `cpu(pid)` over `seconds`: its
+    CPU % of one core, or None and why (it stopped early)."""
+    proc = subprocess.Popen(command, env=env, cwd=str(common.REPO), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(settle)
+        c0, w0 = cpu(proc.pid), time.monotonic()
+        time.sleep(seconds)
+        c1, w1 = cpu(proc.pid), time.monotonic()
+        alive = proc.poll() is None
+    finally:
+        stop_process(proc)
+        err = proc.stderr.read()
+        proc.stderr.close()
     if not alive or c0 is None or c1 is None:
-        return {"error": "gst-launch-1.0 stopped early: " + (err or "").strip()[-200:]}
-    return {"pct": common.pct(c1 - c0, w1 - w0)}
+        return None, "stopped early: " + (err or "").strip()[-200:]
+    return common.pct(c1 - c0, w1 - w0), ""
 
 
 def player_live(env: dict, seconds: float) -> dict:
     """`ambience play` itself (its own buffer size, status line and session) playing the
     standard mix into the same sink: the CPU of its process and of its engine's child process
-    while playing, and for `seconds` after
-    its sleep timer ended with "stop" (layers stopped, the engine at rest)."""
+    while playing, and for `seconds` after its sleep timer ended with "stop" (layers stopped,
+    the engine at rest)."""
     command = [sys.executable, "-m", "ambience", "play", str(common.STANDARD_MIX),
                "--audio", "auto"]
 
     def run(extra: list[str], settle: float) -> tuple[float | None, str]:
-        proc = subprocess.Popen(command + extra, env=env, cwd=str(common.REPO),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        try:
-            time.sleep(settle)
-            c0, w0 = common.tree_cpu(proc.pid), time.monotonic()
-            time.sleep(seconds)
-            c1, w1 = common.tree_cpu(proc.pid), time.monotonic()
-            alive = proc.poll() is None
-        finally:
-            stop_process(proc)
-            err = proc.stderr.read()
-            proc.stderr.close()
-        if not alive or c0 is None or c1 is None:
-            return None, "ambience play stopped early: " + (err or "").strip()[-200:]
-        return common.pct(c1 - c0, w1 - w0), ""
+        pct, problem = process_cpu(command + extra, env, settle, seconds, common.tree_cpu)
+        return pct, "ambience play " + problem
 
     playing, problem = run([], 3.0)
     if playing is None:

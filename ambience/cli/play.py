@@ -48,7 +48,7 @@ def add_timer_options(p: argparse.ArgumentParser, then_help: str | None = None) 
 #: frames computed at a time by the headless player: nobody moves a slider there, so it takes
 #: big buffers, which wake the audio thread less often (each wake-up has a fixed cost); JACK
 #: keeps its server's period, the null output its default
-PLAYER_BUFFER = {"auto": 4096}
+PLAYER_BUFFER = {"auto": 8192}
 #: back-ends whose engine runs in a child process (see `open_engine`)
 GUARDED = ("auto", "jack")
 
