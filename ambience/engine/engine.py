@@ -139,6 +139,7 @@ class Engine:
         self._rest_at: float | None = None
         self.resting = False
         self._awake = threading.Event()  # set whenever the engine is not resting
+        self._awake.set()
         silent = fade_in is None or fade_in > 0
         self.master = MasterChain(self.server, initial=0.0 if silent else 1.0)
         #: stream ids of newly built layers, to be computed ahead of the master chain
@@ -186,8 +187,8 @@ class Engine:
         whole new mix crossfades from the old one.
 
         A layer that cannot be built (unknown sound, broken file) does not stop the others:
-        they all move, then one `EngineError` names every failure, per sound id. A sound that failed is
-        not tried again at each later slider move (see `problems`).
+        they all move, then one `EngineError` names every failure, per sound id. A sound that
+        failed is not tried again at each later slider move (see `problems`).
         """
         failures: dict[str, str] = {}
         if self.resting or self._rest_at is not None:

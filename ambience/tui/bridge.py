@@ -22,7 +22,7 @@ from collections.abc import Callable
 from textual.message import Message
 
 from ambience.core.mix import Mix
-from ambience.core.playback import Levels, Playback, PlaybackError
+from ambience.core.playback import AudioUnavailable, Levels, Playback, PlaybackError
 
 EngineFactory = Callable[[], Playback]
 
@@ -60,13 +60,13 @@ class OutputState(Message):
 
 
 def start_engine(factory: EngineFactory) -> Message:
-    """Run in a thread worker: build the engine, return the message to post."""
-    try:
-        from ambience.engine import AudioUnavailable
-    except Exception as exc:  # a broken audio install must not stop the mixer
-        return EngineFailed(f"the audio engine cannot load ({exc})")
+    """Run in a thread worker: build the engine, return the message to post. The exception
+    comes from `core.playback`, so a mixer whose engine runs in a child process never loads
+    pyo here."""
     try:
         return EngineReady(factory())
+    except ImportError as exc:  # a broken audio install must not stop the mixer
+        return EngineFailed(f"the audio engine cannot load ({exc})")
     except AudioUnavailable as exc:
         return EngineFailed(str(exc))
     except Exception as exc:
