@@ -160,6 +160,13 @@ async def test_the_mixer_outlives_a_restarted_sound_server_and_its_sound_comes_b
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
         (tmp_path / var.lower()).mkdir(exist_ok=True)
         monkeypatch.setenv(var, str(tmp_path / var.lower()))
+    from ambience.core.mix import Layer, Mix
+    from ambience.library.preset import preset_from_mix
+    from ambience.library.presets import save_last_session
+
+    # a steady sound, so that the two recordings compare the output, not the mix's events
+    # (the default preset has thunder, whose rolls stand 15 dB over the rain)
+    save_last_session(preset_from_mix(Mix(1.0, (Layer("pink", 0.6),)), "Steady"))
     app = AmbienceApp("auto")
 
     async def until(pilot, check, timeout: float, what: str) -> None:
@@ -170,7 +177,7 @@ async def test_the_mixer_outlives_a_restarted_sound_server_and_its_sound_comes_b
 
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: app.engine is not None, 60, "the engine never started")
-        await pilot.pause(4.0)
+        await pilot.pause(6.0)  # the layer built in the engine's process, then its fade-in
         before = pulse.record_rms(2.0)
         pulse.kill()
         await until(pilot, lambda: "lost" in app.header.output, 30, "the loss was not shown")
