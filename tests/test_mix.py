@@ -57,3 +57,42 @@ def test_mix_edits_return_new_values():
     assert mix.with_muted("wind", True).gains()["wind"] == 0.0
     assert mix.without("rain").layer("rain") is None
     assert mix.layer("rain").level == 0.5
+
+
+def test_layer_shaping_defaults_change_nothing_and_only_changes_are_listed():
+    from ambience.core.mix import LAYER_SHAPING
+
+    plain = Layer("rain", 0.5)
+    assert {k: getattr(plain, k) for k in LAYER_SHAPING} == LAYER_SHAPING
+    assert plain.shaping == {}
+    mix = Mix(1.0, (plain,)).with_shaping("rain", drift=0.3, presence=0.5)
+    assert mix.layer("rain").shaping == {"drift": 0.3, "presence": 0.5}
+
+
+@pytest.mark.parametrize("field", ["drift", "intensity", "presence", "motion"])
+@pytest.mark.parametrize("value", [-0.1, 1.5, float("nan")])
+def test_layer_shaping_outside_zero_to_one_is_refused_with_its_name(field, value):
+    with pytest.raises(ValueError, match=field):
+        Layer("rain", 0.5, **{field: value})
+
+
+def test_unknown_layer_setting_is_refused():
+    with pytest.raises(ValueError, match="unknown layer setting"):
+        Mix(1.0, (Layer("rain", 0.5),)).with_shaping("rain", wobble=1.0)
+
+
+@pytest.mark.parametrize("breathing", [0, 4, 6, 10])
+def test_breathing_is_off_or_within_four_to_ten_a_minute(breathing):
+    assert Mix(breathing=breathing).breathing == breathing
+
+
+@pytest.mark.parametrize("breathing", [2, 3.9, 10.5, -1])
+def test_breathing_outside_its_range_is_refused(breathing):
+    with pytest.raises(ValueError, match="breathing"):
+        Mix(breathing=breathing)
+
+
+def test_inhale_share_is_bounded_and_headphones_default_off():
+    assert Mix().inhale == 0.4 and Mix().headphones is False
+    with pytest.raises(ValueError, match="inhale"):
+        Mix(inhale=0.95)

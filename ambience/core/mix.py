@@ -34,18 +34,45 @@ def _check_level(value: float, what: str) -> float:
     return v
 
 
+#: a layer's "alive" settings, each 0..1, and the value that changes nothing
+#: (drift: slow level wander; intensity: the sound's character, 0.5 = as designed;
+#: presence: share of time a "now and then" layer is there; motion: wandering around the head)
+LAYER_SHAPING = {"drift": 0.0, "intensity": 0.5, "presence": 1.0, "motion": 0.0}
+
+#: breaths a minute the pacer allows (0 = off)
+BREATHING_RANGE = (4.0, 10.0)
+#: share of each breath spent breathing in (4 s in, 6 s out)
+DEFAULT_INHALE = 0.4
+
+
 @dataclass(frozen=True)
 class Layer:
-    """One sound in the mix at a slider position; `muted` keeps the position."""
+    """One sound in the mix at a slider position; `muted` keeps the position.
+
+    `drift`, `intensity`, `presence` and `motion` shape how the layer lives over time (see
+    `LAYER_SHAPING`); the slider stays the volume control for all of them.
+    """
 
     sound: str
     level: float
     muted: bool = False
+    drift: float = 0.0
+    intensity: float = 0.5
+    presence: float = 1.0
+    motion: float = 0.0
 
     def __post_init__(self) -> None:
         if not self.sound:
             raise ValueError("a layer needs a sound id")
         object.__setattr__(self, "level", _check_level(self.level, f"level of {self.sound!r}"))
+        for name in LAYER_SHAPING:
+            value = _check_level(getattr(self, name), f"{name} of {self.sound!r}")
+            object.__setattr__(self, name, value)
+
+    @property
+    def shaping(self) -> dict[str, float]:
+        """The layer's settings that differ from `LAYER_SHAPING` (what a preset must write)."""
+        return {k: getattr(self, k) for k, v in LAYER_SHAPING.items() if getattr(self, k) != v}
 
     @property
     def gain(self) -> float:
@@ -55,13 +82,34 @@ class Layer:
 
 @dataclass(frozen=True)
 class Mix:
-    """A master slider position plus layers, at most one layer per sound id."""
+    """A master slider position plus layers, at most one layer per sound id.
+
+    `breathing` is the breathing pacer in breaths a minute (0 = off, else within
+    `BREATHING_RANGE`), `inhale` the share of each breath spent breathing in; `headphones`
+    places the layers that move around the listener's head binaurally (speakers: panning).
+    """
 
     master: float = 1.0
     layers: tuple[Layer, ...] = field(default_factory=tuple)
+    breathing: float = 0.0
+    inhale: float = DEFAULT_INHALE
+    headphones: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "master", _check_level(self.master, "master"))
+        breathing = float(self.breathing)
+        low, high = BREATHING_RANGE
+        if breathing != 0.0 and not (low <= breathing <= high):
+            raise ValueError(
+                f"breathing must be 0 (off) or {low:g} to {high:g} breaths a minute, "
+                f"got {self.breathing!r}")
+        object.__setattr__(self, "breathing", breathing)
+        inhale = float(self.inhale)
+        if not (0.2 <= inhale <= 0.8):
+            raise ValueError(f"inhale must be a share of the breath from 0.2 to 0.8, "
+                             f"got {self.inhale!r}")
+        object.__setattr__(self, "inhale", inhale)
+        object.__setattr__(self, "headphones", bool(self.headphones))
         layers = tuple(self.layers)
         seen: set[str] = set()
         for layer in layers:
@@ -105,6 +153,26 @@ class Mix:
                 for layer in self.layers
             ),
         )
+
+    def with_shaping(self, sound: str, **values: float) -> Mix:
+        """The same mix with `sound`'s drift/intensity/presence/motion changed."""
+        unknown = set(values) - set(LAYER_SHAPING)
+        if unknown:
+            raise ValueError(f"unknown layer setting(s): {', '.join(sorted(unknown))}")
+        return replace(
+            self,
+            layers=tuple(
+                replace(layer, **values) if layer.sound == sound else layer
+                for layer in self.layers
+            ),
+        )
+
+    def with_breathing(self, breathing: float, inhale: float | None = None) -> Mix:
+        return replace(self, breathing=breathing,
+                       inhale=self.inhale if inhale is None else inhale)
+
+    def with_headphones(self, headphones: bool) -> Mix:
+        return replace(self, headphones=headphones)
 
     def with_master(self, master: float) -> Mix:
         return replace(self, master=master)

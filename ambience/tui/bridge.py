@@ -18,6 +18,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from textual.message import Message
 
@@ -228,7 +229,7 @@ class Bridge:
     def playable(self, mix: Mix) -> Mix:
         if not self.unplayable:
             return mix
-        return Mix(mix.master, tuple(l for l in mix.layers if l.sound not in self.unplayable))
+        return replace(mix, layers=tuple(l for l in mix.layers if l.sound not in self.unplayable))
 
     def close(self, timeout: float = 3.0) -> None:
         """Let queued requests finish (a fade-out), stop the thread, close the engine."""
