@@ -50,6 +50,10 @@ class SoundInfo:
     licence: str | None = None
     centred: bool = False
     origin: str = "bundled"  # bundled | user | file
+    #: what intensity 0 and 1 mean for this sound ("drizzle", "downpour"); None: no intensity
+    intensity: tuple[str, str] | None = None
+    #: a close-up sound (an ASMR trigger) placed binaurally near the head in headphones mode
+    close: bool = False
 
 
 def sound_id_for(path: Path) -> str:
@@ -106,6 +110,15 @@ class Catalog:
         return dict(sorted(groups.items(), key=lambda kv: order.get(kv[0], len(order))))
 
 
+def _intensity_words(raw) -> tuple[str, str] | None:
+    """`intensity = ["drizzle", "downpour"]` in a manifest: the words for 0 and 1."""
+    if raw is None:
+        return None
+    if not (isinstance(raw, list) and len(raw) == 2 and all(isinstance(w, str) for w in raw)):
+        raise ValueError("`intensity` must be two words: what 0 and what 1 sound like")
+    return (raw[0], raw[1])
+
+
 def _read_bundled(folder: Path, problems: list[str]) -> list[SoundInfo]:
     """One small manifest per synthesized sound: `sounds/<id>.toml`. A manifest that sits
     beside an audio file of the same name describes that file instead."""
@@ -120,9 +133,11 @@ def _read_bundled(folder: Path, problems: list[str]) -> list[SoundInfo]:
                     id=entry["id"], name=entry["name"], category=entry["category"],
                     description=entry.get("description", ""),
                     centred=bool(entry.get("centred", False)),
+                    intensity=_intensity_words(entry.get("intensity")),
+                    close=bool(entry.get("close", False)),
                 )
             )
-        except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
             problems.append(f"{manifest}: cannot read this sound manifest ({exc!r})")
     return out
 
