@@ -52,7 +52,7 @@ def child(sounds: list[str], seconds: float) -> int:
 
 def profile(sounds: list[str], seconds: float, rate: int) -> dict:
     if shutil.which("perf") is None:
-        return {"error": "perf is not installed (Debian: apt-get install linux-perf)"}
+        return {"error": "perf is not installed (Debian: apt-get install linux-perf; Ubuntu: linux-tools-generic)"}
     with tempfile.TemporaryDirectory(prefix="ambience-perf-") as tmp:
         data = Path(tmp) / "perf.data"
         cmd = ["perf", "record", "-q", "-F", str(rate), "--call-graph", "dwarf,8192", "-o", str(data),
