@@ -95,6 +95,25 @@ def test_ctl_changes_the_players_mix_and_status_reports_it(player):
     assert "pink" in text.stdout and "no timer" in text.stdout
 
 
+def test_ctl_sets_the_living_mix_and_status_reports_it(player):
+    assert ctl("set", "rain", "0.5").returncode == 0
+    out = ctl("intensity", "rain", "0.25")
+    assert (out.returncode, out.stdout) == (0, "rain: drizzle ·●··· downpour\n")
+    for args in (("drift", "rain", "0.5"), ("presence", "pink", "0.5"),
+                 ("motion", "pink", "0.75"), ("breathing", "6"), ("headphones", "on")):
+        assert ctl(*args).returncode == 0, args
+    state = status()
+    rain, pink = (next(l for l in state["layers"] if l["sound"] == s) for s in ("rain", "pink"))
+    assert (rain["drift"], rain["intensity"]) == (0.5, 0.25)
+    assert (pink["presence"], pink["motion"]) == (0.5, 0.75)
+    assert (state["breathing"], state["headphones"]) == (6.0, True)
+    refused = ctl("intensity", "pink", "0.3")
+    assert refused.returncode == 2 and "`pink` has no intensity to change" in refused.stderr
+    assert ctl("breathing", "off").stdout == "breathing pacer off\n"
+    assert ctl("headphones").stdout == "headphones mode off (speakers)\n"  # toggles
+    assert status()["breathing"] == 0.0
+
+
 def test_ctl_timer_extend_shorten_cancel_pause_resume_toggle(player):
     assert ctl("timer", "10m", "--fade", "1m", "--then", "quit").returncode == 0
     t = status()["timer"]

@@ -33,6 +33,20 @@ def test_asmr_tingles_uses_the_four_triggers():
     assert {"whisper", "brushing", "paper", "tapping"} <= set(asmr.sounds())
 
 
+def test_bundled_presets_show_the_living_mix():
+    """Two use drift, intensity and comings and goings; one is made for headphones, with
+    moving triggers; one paces the breath."""
+    presets = {p.name: p for p in bundled_presets()}
+    for name in ("A storm that passes", "Forest morning"):
+        used = set().union(*(layer.shaping for layer in presets[name].layers))
+        assert {"drift", "intensity", "presence"} <= used, name
+    close = presets["Whispers close by"]
+    assert close.output == "headphones"
+    moving = {layer.sound for layer in close.layers if layer.motion > 0}
+    assert {"whisper", "brushing", "paper"} <= moving
+    assert presets["Breathe slowly"].breathing == 6
+
+
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
 def test_bundled_preset_validates_and_names_only_planned_sounds(path):
     preset = load_preset(path)
@@ -55,7 +69,8 @@ def test_bundled_preset_renders_a_non_silent_mix(path):
     assert any(not layer.muted and layer.level > 0 for layer in playable), (missing, mix)
     engine = Engine("manual", seed=1, catalog=catalog)
     try:
-        engine.apply(Mix(mix.master, playable))
+        engine.apply(Mix(mix.master, playable, breathing=mix.breathing, inhale=mix.inhale,
+                         headphones=mix.headphones))
         audio = engine.render(5)
     finally:
         engine.close()

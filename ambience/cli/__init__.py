@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_audio_options(parser)
     common.add_replace_option(parser)
     common.add_inhibit_option(parser)
+    common.add_listening_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMANDS:
         module.add_parser(sub)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from ambience.core.durations import DurationError, parse_duration
+from ambience.core.mix import BREATHING_RANGE, LAYER_SHAPING
 
 AUDIO_CHOICES = ("auto", "jack", "null")
 #: sample rates sound cards run at (ALSA's standard rates from 22.05 kHz up): a file at
@@ -58,6 +60,22 @@ def add_inhibit_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_listening_options(parser: argparse.ArgumentParser) -> None:
+    """`--headphones` / `--speakers`: this run's listening mode, over the user's setting
+    (`output` in settings.toml) and a preset's hint."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--headphones", dest="headphones", action="store_const", const=True,
+        default=argparse.SUPPRESS,
+        help="headphones mode: close-up sounds (whisper, brushing, paper, tapping) are "
+        "placed around your head binaurally (default: your setting, else the preset's hint, "
+        "else speakers)")
+    group.add_argument(
+        "--speakers", dest="headphones", action="store_const", const=False,
+        default=argparse.SUPPRESS,
+        help="speakers mode (plain panning), whatever your setting or the preset says")
+
+
 def claim_control(args: argparse.Namespace):
     """One mixer per user: the control socket for this process (None when it cannot be
     made: the sound plays on, without remote control), or a CliError telling how to steer
@@ -85,6 +103,8 @@ def claim_control(args: argparse.Namespace):
 
 #: the commands that play sound, hence take --audio, --device and --replace (None: the mixer)
 AUDIO_COMMANDS = (None, "play")
+#: the commands that take --headphones / --speakers
+LISTENING_COMMANDS = (None, "play", "render")
 
 
 def refuse_inapplicable(parser: argparse.ArgumentParser, args: argparse.Namespace,
@@ -100,6 +120,10 @@ def refuse_inapplicable(parser: argparse.ArgumentParser, args: argparse.Namespac
         if given:
             option = "--" + given[0].replace("_", "-")
             raise CliError(_not_here(option, command, ["the mixer", "`ambience play`"]))
+    if command not in LISTENING_COMMANDS and hasattr(args, "headphones"):
+        option = "--headphones" if args.headphones else "--speakers"
+        raise CliError(_not_here(option, command,
+                                 ["the mixer", "`ambience play`", "`ambience render`"]))
     help_hint = f"`ambience {command + ' ' if command else ''}--help` lists what it takes"
     for arg in extras:
         if not arg.startswith("-") or arg == "-":
@@ -197,7 +221,8 @@ def open_mixer(args: argparse.Namespace) -> int:
     audio, device = audio_of(args)
     control = claim_control(args)
     return run(audio=audio, device=device, control=control,
-               inhibit_sleep=getattr(args, "inhibit_sleep", False))
+               inhibit_sleep=getattr(args, "inhibit_sleep", False),
+               headphones=getattr(args, "headphones", None))
 
 
 def mix_from_args(args: argparse.Namespace, base=None):
@@ -214,10 +239,102 @@ def mix_from_args(args: argparse.Namespace, base=None):
         except UnknownSound as exc:
             raise CliError(str(exc)) from None
         mix = mix.with_level(sound, level)
+    for name in LAYER_SHAPING:
+        for sound, value in getattr(args, name, None) or []:
+            mix = _shape(mix, catalog, name, sound, value)
+    breathing = getattr(args, "breathing", None)
+    inhale = getattr(args, "inhale", None)
+    if breathing is not None or inhale is not None:
+        mix = mix.with_breathing(mix.breathing if breathing is None else breathing, inhale)
     master = getattr(args, "master", None)
     if master is not None:
         mix = mix.with_master(master)
     return mix, catalog
+
+
+#: a layer setting's option, as the user types it
+SHAPING_OPTION = {"drift": "--drift", "intensity": "--intensity", "presence": "--now-and-then",
+                  "motion": "--motion"}
+
+
+def _shape(mix, catalog, name: str, sound: str, value: float):
+    option = f"{SHAPING_OPTION[name]} {sound}={value:g}"
+    if mix.layer(sound) is None:
+        raise CliError(f"{option}: `{sound}` is not in the mix; add it with "
+                       f"--layer {sound}=LEVEL (or pick a preset that has it)")
+    if name == "intensity":
+        info = catalog.get(sound) if sound in catalog else None
+        if info is None or info.intensity is None:
+            having = ", ".join(i.id for i in catalog if i.intensity is not None)
+            raise CliError(f"{option}: `{sound}` has no intensity to change; sounds that "
+                           f"have one: {having}")
+    return mix.with_shaping(sound, **{name: value})
+
+
+def amount_arg(text: str) -> tuple[str, float]:
+    """`rain=0.6` for a layer setting (0..1)."""
+    sound, sep, amount = text.rpartition("=")
+    if not sep or not sound:
+        raise argparse.ArgumentTypeError(
+            f"expected SOUND=AMOUNT (for example rain=0.5), got {text!r}")
+    try:
+        value = float(amount)
+    except ValueError:
+        value = math.nan
+    if not 0.0 <= value <= 1.0:  # NaN too
+        raise argparse.ArgumentTypeError(f"AMOUNT in {text!r} must be between 0 and 1")
+    return sound, value
+
+
+def breathing_arg(text: str) -> float:
+    """Breaths a minute for the pacer: 4 to 10, or 0 / off."""
+    low, high = BREATHING_RANGE
+    if text.strip().lower() in ("off", "0", "0.0", "no", "none"):
+        return 0.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(
+            f"expected {low:g} to {high:g} breaths a minute (6 is slow, calm breathing) or "
+            f"off, got {text!r}")
+    return value
+
+
+def inhale_arg(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.2 <= value <= 0.8:
+        raise argparse.ArgumentTypeError(
+            f"expected the share of each breath spent breathing in, 0.2 to 0.8 (0.4 = 4 s in, "
+            f"6 s out at 6 a minute), got {text!r}")
+    return value
+
+
+def add_shaping_options(parser: argparse.ArgumentParser) -> None:
+    """Per-layer settings that make a mix live, and the breathing pacer."""
+    group = parser.add_argument_group(
+        "living mix", "per-layer settings (SOUND=AMOUNT, 0..1, repeat for more layers; the "
+        "sound must be in the mix) and the breathing pacer")
+    group.add_argument("--drift", action="append", type=amount_arg, metavar="SOUND=AMOUNT",
+                       help="the layer's level wanders slowly (1: up to 6 dB around its level)")
+    group.add_argument("--intensity", action="append", type=amount_arg, metavar="SOUND=AMOUNT",
+                       help="the sound's character: 0 gentlest (drizzle), 1 strongest "
+                       "(downpour); 0.5 as designed; the level stays the slider's")
+    group.add_argument("--now-and-then", "--presence", dest="presence", action="append",
+                       type=amount_arg, metavar="SOUND=SHARE",
+                       help="the layer comes and goes with slow fades, there SHARE of the time "
+                       "(1 = always)")
+    group.add_argument("--motion", action="append", type=amount_arg, metavar="SOUND=AMOUNT",
+                       help="the sound moves slowly around your head (best with --headphones)")
+    group.add_argument("--breathing", type=breathing_arg, default=None, metavar="N|off",
+                       help="breathing pacer: the mix swells gently N times a minute (4-10); "
+                       "off turns a preset's pacer off")
+    group.add_argument("--inhale", type=inhale_arg, default=None, metavar="SHARE",
+                       help="share of each breath spent breathing in (default 0.4)")
 
 
 def add_layer_options(parser: argparse.ArgumentParser) -> None:

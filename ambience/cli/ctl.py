@@ -14,6 +14,13 @@ HELP = {
     "master": "set the master slider 0..1",
     "mute": "mute a layer (its level is kept)",
     "unmute": "unmute a layer",
+    "drift": "let a layer's level wander slowly: 0 (steady) to 1 (up to 6 dB)",
+    "intensity": "a sound's character 0..1 (rain: drizzle to downpour; 0.5 as designed)",
+    "presence": "a layer comes and goes ('now and then'): the share of time it is there, "
+                "0..1 (1 = always)",
+    "motion": "a layer moves slowly around your head: 0 (still) to 1",
+    "breathing": "the breathing pacer: 4 to 10 breaths a minute, or off",
+    "headphones": "headphones mode on, off or toggle (for this session)",
     "preset": "switch to a preset (crossfade)",
     "timer": "start a sleep timer",
     "extend": "make the running timer longer",
@@ -38,8 +45,15 @@ def add_parser(sub) -> None:
         c = cmds.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         c.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                        help="print the reply as JSON (for scripts)")
-        if name in ("set", "mute", "unmute"):
+        if name in ("set", "mute", "unmute", "drift", "intensity", "presence", "motion"):
             c.add_argument("sound", metavar="SOUND", help="a sound id (`ambience sounds`)")
+        if name in ("drift", "intensity", "presence", "motion"):
+            c.add_argument("amount", metavar="AMOUNT", help="0..1")
+        if name == "breathing":
+            c.add_argument("rate", metavar="N|off", help="breaths a minute (4-10) or off")
+        if name == "headphones":
+            c.add_argument("state", metavar="on|off|toggle", nargs="?", default="toggle",
+                           help="default: toggle")
         if name in ("set", "master"):
             c.add_argument("level", metavar="LEVEL", help="0..1")
         if name == "preset":
@@ -99,6 +113,16 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def alive_words(layer: dict) -> str:
+    """A layer's non-default settings in words ("drifts ±3.0 dB · now and then, 30 % of
+    the time")."""
+    from ambience.core.mix import LAYER_SHAPING
+    from ambience.library.describe import shaping_words
+
+    shaping = {k: layer[k] for k, v in LAYER_SHAPING.items() if layer.get(k, v) != v}
+    return shaping_words(shaping, layer.get("intensity_words"))
+
+
 def describe_status(status: dict) -> str:
     from ambience.core.durations import format_clock, format_duration
 
@@ -106,9 +130,18 @@ def describe_status(status: dict) -> str:
         "paused" if status.get("paused") else "playing")
     lines = [f"{status.get('preset', '?')} · {state}"]
     for layer in status.get("layers", []):
+        alive = alive_words(layer)
         lines.append(f"  {layer['sound']:<16} {layer['level']:.2f}"
-                     + ("  (muted)" if layer.get("muted") else ""))
+                     + ("  (muted)" if layer.get("muted") else "")
+                     + (f"  {alive}" if alive else ""))
     lines.append(f"  {'master':<16} {status.get('master', 1.0):.2f}")
+    if status.get("breathing"):
+        inhale = status.get("inhale", 0.4)
+        breath = 60.0 / status["breathing"]
+        lines.append(f"breathing pacer {status['breathing']:g} a minute "
+                     f"({breath * inhale:.1f} s in, {breath * (1 - inhale):.1f} s out)")
+    if status.get("headphones"):
+        lines.append("headphones mode")
     timer = status.get("timer")
     if timer:
         text = (f"timer {format_clock(timer['left'] or 0)} left, fade "

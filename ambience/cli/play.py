@@ -22,8 +22,10 @@ def add_parser(sub) -> None:
     )
     add_preset_argument(p)
     common.add_layer_options(p)
+    common.add_shaping_options(p)
     add_timer_options(p, then_help="at the timer's end: quit (default here) or stop "
                       "(stay open, silent, until Ctrl-C)")
+    common.add_listening_options(p)
     common.add_audio_options(p)
     common.add_replace_option(p)
     common.add_inhibit_option(p)
@@ -152,16 +154,30 @@ def request_from_args(args: argparse.Namespace, then_default: str = "quit",
     catalog = None
     if args.preset:
         preset = load_preset(args.preset)
+    headphones = listening_mode(args, preset)
+    if preset is not None:
         from ambience.library.catalog import load_catalog
 
         catalog = load_catalog()
-        base, missing = preset.to_mix(catalog)
+        base, missing = preset.to_mix(catalog, headphones=headphones)
         label = getattr(preset, "name", None) or args.preset
         if missing:
             common.error(f"preset {label!r}: {_missing_text(missing)}")
     mix, catalog = common.mix_from_args(args, base=base)
+    mix = mix.with_headphones(headphones)
     timer = timer_settings(args, preset, then_default, preset_needs_flag)
     return Request(mix, catalog, label, timer)
+
+
+def listening_mode(args: argparse.Namespace, preset=None) -> bool:
+    """Headphones or speakers: --headphones/--speakers, else the user's setting, else the
+    preset's hint (`ambience.library.settings.headphones_mode`)."""
+    from ambience.library.settings import headphones_mode, load_settings
+
+    settings = load_settings(on_warning=common.error)
+    hint = bool(getattr(preset, "for_headphones", False))
+    flag = getattr(args, "headphones", None)
+    return headphones_mode(flag, settings, hint)
 
 
 def _missing_text(missing) -> str:

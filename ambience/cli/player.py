@@ -60,11 +60,18 @@ class Interrupts:
 
 
 def describe_mix(mix: Mix) -> str:
+    from ambience.library.describe import shaping_words
+
     parts = [f"{layer.sound} {layer.level:.2f}" + (" (muted)" if layer.muted else "")
+             + (f" ({shaping_words(layer.shaping)})" if layer.shaping else "")
              for layer in mix.layers]
     text = ", ".join(parts) or "no layers"
     if mix.master != 1.0:
         text += f", master {mix.master:.2f}"
+    if mix.breathing:
+        text += f", breathing {mix.breathing:g}/min"
+    if mix.headphones:
+        text += ", headphones"
     return text
 
 

@@ -107,6 +107,7 @@ def run_show(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from ambience.library.catalog import load_catalog
+    from ambience.library.describe import shaping_words
     from ambience.library.preset import dumps_preset
 
     preset = _find(args.name)
@@ -127,8 +128,17 @@ def run_show(args: argparse.Namespace) -> int:
         parts = [f"{k} {v}" for k, v in (("duration", t.duration), ("fade", t.fade),
                                          ("then", t.then)) if v is not None]
         console.print("timer: " + escape(", ".join(parts)))
+    if preset.breathing:
+        inhale = preset.inhale if preset.inhale is not None else 0.4
+        breath = 60.0 / preset.breathing
+        console.print(f"breathing pacer: {preset.breathing:g} breaths a minute "
+                      f"({breath * inhale:.1f} s in, {breath * (1 - inhale):.1f} s out)")
+    if preset.for_headphones:
+        console.print("made for headphones (your own setting decides; --headphones/--speakers "
+                      "for one run)")
     table = Table()
-    for col in ("sound", "level", "muted", "status"):
+    alive = any(layer.shaping for layer in preset.layers)
+    for col in ("sound", "level", "muted") + (("alive",) if alive else ()) + ("status",):
         table.add_column(col)
     for layer in preset.layers:
         if layer.sound in catalog:
@@ -137,8 +147,13 @@ def run_show(args: argparse.Namespace) -> int:
             close = catalog.suggest(layer.sound)
             status = "[yellow]unknown sound[/]" + (
                 f" (did you mean {' or '.join(close)}?)" if close else "")
-        table.add_row(escape(layer.sound), f"{layer.level:.2f}", "yes" if layer.muted else "",
-                      status)
+        cells = [escape(layer.sound), f"{layer.level:.2f}", "yes" if layer.muted else ""]
+        if alive:
+            info = catalog.get(layer.sound) if layer.sound in catalog else None
+            words = getattr(info, "intensity", None)
+            cells.append(escape(shaping_words(layer.shaping, words, has_intensity=bool(
+                words) or info is None)))
+        table.add_row(*cells, status)
     console.print(table)
     return 0
 

@@ -36,6 +36,8 @@ def add_parser(sub) -> None:
     )
     add_preset_argument(p)
     common.add_layer_options(p)
+    common.add_shaping_options(p)
+    common.add_listening_options(p)
     p.add_argument("--duration", "-d", type=common.duration_arg, default=None,
                    help="length, e.g. 30s, 45m, 1h30m (default: the timer's length)")
     p.add_argument("--output", "-o", required=True, help="the file to write (.wav, .flac, .ogg)")
@@ -56,6 +58,16 @@ def envelope_for(timer_settings) -> list[tuple[float, float]] | None:
     from ambience.session import timer_plan
 
     return timer_plan(timer_settings.duration, timer_settings.fade)
+
+
+def lives(mix) -> bool:
+    """Whether the mix changes over time on its own (drift, comings and goings, motion, the
+    breathing pacer). Such a mix renders in one process: the parts of a parallel render each
+    start their own schedules and pacer at their own second 0, so at a seam a breath would
+    jump phase, a drifting level or a moving whisper would swing within the 2 s crossfade,
+    and a "now and then" layer could pop in. Intensity alone is steady, so it may share."""
+    return bool(mix.breathing) or any(
+        layer.drift > 0 or layer.presence < 1 or layer.motion > 0 for layer in mix.layers)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -106,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
                 bar.start()
             render_to_file(request.mix, output, seconds, catalog=request.catalog,
                            seed=args.seed, rate=args.rate, envelope=envelope, progress=progress,
-                           force=args.force)
+                           force=args.force, workers=1 if lives(request.mix) else None)
         finally:
             if bar is not None:
                 bar.stop()

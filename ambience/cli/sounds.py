@@ -17,12 +17,15 @@ def run(args) -> int:
     catalog = load_catalog()
     console = Console()
     table = Table(title="Sounds")
-    for col in ("id", "name", "category", "source"):
+    for col in ("id", "name", "category", "intensity", "source"):
         table.add_column(col)
     for category, infos in catalog.by_category().items():
         for info in infos:
             source = "bundled (synthesized)" if info.kind == "synth" else f"{info.origin} file"
-            table.add_row(info.id, info.name, category, source)
+            if info.close:
+                source += ", close-up"
+            span = f"{info.intensity[0]} .. {info.intensity[1]}" if info.intensity else ""
+            table.add_row(info.id, info.name, category, span, source)
     console.print(table)
     for problem in catalog.problems:
         console.print(f"[yellow]skipped:[/] {problem}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from ambience.control.protocol import BadRequest, Command, failed, ok
-from ambience.core.mix import Mix
+from ambience.core.mix import LAYER_SHAPING, Mix
 from ambience.core.playback import PlaybackError
 from ambience.session import Session
 
@@ -43,9 +43,11 @@ def status(front: Front) -> dict:
     state = None if timer is None else timer.state(now)
     return {
         "preset": front.label(),
-        "layers": [{"sound": layer.sound, "level": round(layer.level, 4), "muted": layer.muted}
-                   for layer in session.mix.layers],
+        "layers": [_layer_status(front, layer) for layer in session.mix.layers],
         "master": round(session.mix.master, 4),
+        "breathing": session.mix.breathing,
+        "inhale": session.mix.inhale,
+        "headphones": session.mix.headphones,
         "paused": session.paused,
         "stopped": session.ended,
         "timer": None if timer is None else {
@@ -57,6 +59,18 @@ def status(front: Front) -> dict:
         "fading": state is not None and state.phase == "fading",
         "fade_progress": 0.0 if state is None else round(state.fade_progress, 3),
     }
+
+
+def _layer_status(front: Front, layer) -> dict:
+    """A layer for `status`: its settings that differ from `LAYER_SHAPING` only (as a preset
+    writes them), with the words of its intensity's ends when it has one set."""
+    out = {"sound": layer.sound, "level": round(layer.level, 4), "muted": layer.muted,
+           **{k: round(v, 4) for k, v in layer.shaping.items()}}
+    info = front.catalog.get(layer.sound) if layer.sound in front.catalog else None
+    words = getattr(info, "intensity", None)
+    if words and "intensity" in out:
+        out["intensity_words"] = list(words)
+    return out
 
 
 def execute(front: Front, command: Command) -> dict:
@@ -85,6 +99,22 @@ def _change(front: Front, mix: Mix, ramp: float | None = None) -> str:
     return ""
 
 
+def _shape(front: Front, name: str, sound: str, amount: float) -> str:
+    sound = _known_sound(front, sound)
+    mix = front.session.mix
+    if mix.layer(sound) is None:
+        raise BadRequest(f"`{sound}` is not in the mix: raise its level first "
+                         f"(`ambience ctl set {sound} 0.5`)")
+    info = front.catalog.get(sound) if sound in front.catalog else None
+    if name == "intensity" and (info is None or info.intensity is None):
+        having = ", ".join(i.id for i in front.catalog if i.intensity is not None)
+        raise BadRequest(f"`{sound}` has no intensity to change; sounds that have one: {having}")
+    from ambience.library.describe import setting_words
+
+    done = f"{sound}: {setting_words(name, amount, getattr(info, 'intensity', None))}"
+    return _change(front, mix.with_shaping(sound, **{name: amount})) or done
+
+
 def _run(front: Front, command: Command) -> str:
     session = front.session
     name, args = command.name, command.args
@@ -104,6 +134,17 @@ def _run(front: Front, command: Command) -> str:
             raise BadRequest(f"`{sound}` is not in the mix: raise its level first "
                              f"(`ambience ctl set {sound} 0.5`)")
         return _change(front, mix.with_muted(sound, name == "mute")) or f"{name}d {sound}"
+    if name in LAYER_SHAPING:
+        return _shape(front, name, args["sound"], args["amount"])
+    if name == "breathing":
+        rate = args["rate"]
+        done = (f"breathing pacer: {rate:g} breaths a minute" if rate
+                else "breathing pacer off")
+        return _change(front, mix.with_breathing(rate)) or done
+    if name == "headphones":
+        on = (not mix.headphones) if args["state"] is None else args["state"]
+        done = "headphones mode on" if on else "headphones mode off (speakers)"
+        return _change(front, mix.with_headphones(on)) or done
     if name == "preset":
         from ambience.library.preset import PresetError
         from ambience.library.presets import find_preset

@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass, field
 
 from ambience.core.durations import EXAMPLES, DurationError, format_duration, parse_duration
+from ambience.core.mix import BREATHING_RANGE
 
 #: the longest request line a server reads (bytes, newline included): a command is tiny
 MAX_REQUEST = 4096
@@ -29,6 +30,12 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "master": ("level",),
     "mute": ("sound",),
     "unmute": ("sound",),
+    "drift": ("sound", "amount"),
+    "intensity": ("sound", "amount"),
+    "presence": ("sound", "amount"),
+    "motion": ("sound", "amount"),
+    "breathing": ("rate",),
+    "headphones": ("state",),
     "preset": ("name",),
     "timer": ("duration", "fade", "then"),
     "extend": ("by",),
@@ -73,6 +80,49 @@ def parse_level(value) -> float:
     if not 0.0 <= level <= 1.0:  # NaN fails this too
         raise BadRequest(f"expected a level between 0 and 1, got {value!r}")
     return level
+
+
+def parse_amount(value, what: str) -> float:
+    """A layer setting 0..1 (drift, intensity, presence, motion)."""
+    if isinstance(value, bool):
+        raise BadRequest(f"{what}: expected an amount between 0 and 1, got {value!r}")
+    try:
+        amount = float(value)
+    except (TypeError, ValueError):
+        raise BadRequest(f"{what}: expected an amount between 0 and 1, got {value!r}") from None
+    if not 0.0 <= amount <= 1.0:
+        raise BadRequest(f"{what}: expected an amount between 0 and 1, got {value!r}")
+    return amount
+
+
+def parse_breathing(value) -> float:
+    """Breaths a minute for the pacer: 4 to 10, or 0 / "off"."""
+    low, high = BREATHING_RANGE
+    if isinstance(value, str) and value.strip().lower() in ("off", "no", "none"):
+        return 0.0
+    rate = math.nan
+    if not isinstance(value, bool):
+        try:
+            rate = float(value)
+        except (TypeError, ValueError):
+            pass
+    if rate != 0.0 and not low <= rate <= high:
+        raise BadRequest(f"breathing: expected {low:g} to {high:g} breaths a minute (6 is "
+                         f"slow, calm breathing) or off, got {value!r}")
+    return rate
+
+
+HEADPHONES_STATES = {"on": True, "off": False, "true": True, "false": False, "toggle": None}
+
+
+def parse_state(value) -> bool | None:
+    """on/off (True/False) or toggle (None)."""
+    if isinstance(value, bool):
+        return value
+    key = value.strip().lower() if isinstance(value, str) else None
+    if key not in HEADPHONES_STATES:
+        raise BadRequest(f"headphones: expected on, off or toggle, got {value!r}")
+    return HEADPHONES_STATES[key]
 
 
 def parse_seconds(value, what: str = "duration", allow_zero: bool = False) -> float:
@@ -127,6 +177,12 @@ def validate(request) -> Command:
         args["name"] = _text(request["name"], "preset")
     if "level" in wanted:
         args["level"] = parse_level(request["level"])
+    if "amount" in wanted:
+        args["amount"] = parse_amount(request["amount"], name)
+    if "rate" in wanted:
+        args["rate"] = parse_breathing(request["rate"])
+    if "state" in wanted:
+        args["state"] = parse_state(request["state"])
     if "by" in wanted:
         args["by"] = parse_seconds(request["by"], name)
     if name == "timer":

@@ -23,15 +23,26 @@ import tomli_w
 
 from ambience.library.catalog import AUDIO_SUFFIXES, looks_like_path
 from ambience.core.durations import DurationError, format_duration, parse_duration
-from ambience.core.mix import Layer, Mix
+from ambience.core.mix import BREATHING_RANGE, DEFAULT_INHALE, LAYER_SHAPING, Layer, Mix
 
 FORMAT = 1
 MAX_BYTES = 64 * 1024
 MAX_NAME = 100
 THEN_CHOICES = ("stop", "quit")
-_TOP_KEYS = ("format", "name", "description", "author", "master", "timer", "layers")
+_TOP_KEYS = ("format", "name", "description", "author", "master", "breathing", "inhale",
+             "output", "timer", "layers")
 _TIMER_KEYS = ("duration", "fade", "then")
-_LAYER_KEYS = ("sound", "level", "muted")
+_LAYER_KEYS = ("sound", "level", "muted", *LAYER_SHAPING)
+#: `output` hints: what the preset was made for (the user's own setting wins)
+OUTPUT_CHOICES = ("headphones", "speakers")
+INHALE_RANGE = (0.2, 0.8)
+#: what 0 and 1 mean for each layer setting, for the validator's messages
+SHAPING_WORDS = {
+    "drift": "0 (steady) to 1 (wanders up to 6 dB around its level)",
+    "intensity": "0 (the sound at its gentlest) to 1 (at its strongest); 0.5 is as designed",
+    "presence": "the share of time the layer is there, from 0 to 1 (always, the default)",
+    "motion": "0 (stays still) to 1 (moves around the head at a slow hand's pace)",
+}
 _SYNTAX_LINE = re.compile(r"line (\d+)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -72,6 +83,22 @@ class PresetLayer:
     level: float
     muted: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    drift: float = LAYER_SHAPING["drift"]
+    intensity: float = LAYER_SHAPING["intensity"]
+    presence: float = LAYER_SHAPING["presence"]
+    motion: float = LAYER_SHAPING["motion"]
+
+    @property
+    def shaping(self) -> dict[str, float]:
+        """The settings that differ from `LAYER_SHAPING` (the only ones written)."""
+        return {k: getattr(self, k) for k, v in LAYER_SHAPING.items() if getattr(self, k) != v}
+
+    def to_layer(self) -> Layer:
+        return Layer(self.sound, self.level, self.muted, **self.shaping)
+
+    @classmethod
+    def from_layer(cls, layer: Layer, extra: dict | None = None) -> PresetLayer:
+        return cls(layer.sound, layer.level, layer.muted, dict(extra or {}), **layer.shaping)
 
 
 @dataclass
@@ -103,20 +130,35 @@ class Preset:
     layers: list[PresetLayer] = field(default_factory=list)
     timer: TimerDefaults | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the breathing pacer in breaths a minute (0 = off) and the share of a breath breathed in
+    breathing: float = 0.0
+    inhale: float | None = None
+    #: "headphones" when the preset is meant for headphones (a hint: the user's setting wins)
+    output: str | None = None
     source: Path | None = field(default=None, compare=False)
     origin: str = field(default="", compare=False)  # bundled | user | file | share | session
 
-    def to_mix(self, catalog) -> tuple[Mix, list[tuple[str, list[str]]]]:
+    @property
+    def for_headphones(self) -> bool:
+        return self.output == "headphones"
+
+    def to_mix(self, catalog, headphones: bool | None = None
+               ) -> tuple[Mix, list[tuple[str, list[str]]]]:
         """The playable mix, and the sounds `catalog` lacks with the closest known ids.
 
-        Missing layers stay in the preset; they are only left out of the mix."""
+        Missing layers stay in the preset; they are only left out of the mix. `headphones`
+        is the listening mode the front end settled on (`settings.headphones_mode`); None
+        takes the preset's own hint."""
         layers, missing = [], []
         for layer in self.layers:
             if layer.sound in catalog:
-                layers.append(Layer(layer.sound, layer.level, layer.muted))
+                layers.append(layer.to_layer())
             else:
                 missing.append((layer.sound, list(catalog.suggest(layer.sound))))
-        return Mix(self.master, tuple(layers)), missing
+        mix = Mix(self.master, tuple(layers), breathing=self.breathing,
+                  inhale=DEFAULT_INHALE if self.inhale is None else self.inhale,
+                  headphones=self.for_headphones if headphones is None else headphones)
+        return mix, missing
 
     def sounds(self) -> list[str]:
         return [layer.sound for layer in self.layers]
@@ -150,14 +192,15 @@ def preset_from_mix(mix: Mix, name: str, base: Preset | None = None, catalog=Non
     for old in base.layers if base is not None else ():
         now = playing.get(old.sound)
         if now is not None:
-            layers.append(PresetLayer(old.sound, now.level, now.muted, dict(old.extra)))
+            layers.append(PresetLayer.from_layer(now, old.extra))
             continue
         if catalog is None:
             from ambience.library.catalog import load_catalog
 
             catalog = load_catalog()
         if old.sound not in catalog:
-            layers.append(PresetLayer(old.sound, old.level, old.muted, dict(old.extra)))
+            layers.append(PresetLayer(old.sound, old.level, old.muted, dict(old.extra),
+                                      **old.shaping))
     known = {layer.sound for layer in base.layers} if base is not None else set()
     new = [layer for layer in mix.layers if layer.sound not in known]
     if len(new) > 1:
@@ -169,9 +212,15 @@ def preset_from_mix(mix: Mix, name: str, base: Preset | None = None, catalog=Non
             order = [info.id for infos in catalog.by_category().values() for info in infos]
         place = {sound: i for i, sound in enumerate(order)}
         new.sort(key=lambda layer: place.get(layer.sound, len(place)))  # stable: others last
-    layers += [PresetLayer(layer.sound, layer.level, layer.muted) for layer in new]
+    layers += [PresetLayer.from_layer(layer) for layer in new]
+    # the pacer is part of the mix; the headphones hint belongs to the preset (the mode is
+    # the listener's, so a mix played on headphones does not make a headphones preset)
+    inhale = None if mix.inhale == DEFAULT_INHALE else mix.inhale
+    if base is not None and base.inhale is not None and mix.inhale == base.inhale:
+        inhale = base.inhale  # written by hand: kept as written
+    pacer = {"breathing": mix.breathing, "inhale": inhale}
     if base is None:
-        return Preset(name=name, master=mix.master, layers=layers)
+        return Preset(name=name, master=mix.master, layers=layers, **pacer)
     timer = None
     if base.timer is not None:
         t = base.timer
@@ -181,7 +230,7 @@ def preset_from_mix(mix: Mix, name: str, base: Preset | None = None, catalog=Non
         description = author = ""
     return Preset(
         name=name, description=description, author=author, master=mix.master,
-        layers=layers, timer=timer, extra=dict(base.extra),
+        layers=layers, timer=timer, extra=dict(base.extra), output=base.output, **pacer,
     )
 
 
@@ -380,6 +429,7 @@ def _validate(doc: dict, source: str, lines: _Lines) -> Preset:
             f"{master!r} is outside 0..1; use a slider position from 0 (silent) to 1 (full)")
         master = 1.0
 
+    breathing, inhale, output = _validate_pacer(doc, lines, bad)
     timer = _validate_timer(doc.get("timer"), lines, bad)
     layers = _validate_layers(doc.get("layers"), lines, bad)
     extra = {k: v for k, v in doc.items() if k not in _TOP_KEYS}
@@ -390,7 +440,48 @@ def _validate(doc: dict, source: str, lines: _Lines) -> Preset:
     return Preset(
         name=name.strip(), description=texts["description"], author=texts["author"],
         master=float(master), layers=layers, timer=timer, extra=extra,
+        breathing=breathing, inhale=inhale, output=output,
     )
+
+
+def _validate_pacer(doc: dict, lines: _Lines, bad) -> tuple[float, float | None, str | None]:
+    """`breathing`, `inhale` and `output`: each optional, each explained when wrong."""
+    low, high = BREATHING_RANGE
+    breathing = doc.get("breathing", 0)
+    if not _is_number(breathing):
+        bad(lines.top("breathing"), "breathing",
+            f"must be a number of breaths a minute ({low:g} to {high:g}, or 0 for off), "
+            f"got {_type_name(breathing)}")
+        breathing = 0
+    elif not (math.isfinite(breathing) and (breathing == 0 or low <= breathing <= high)):
+        bad(lines.top("breathing"), "breathing",
+            f"{breathing!r} is not allowed; use {low:g} to {high:g} breaths a minute "
+            f"(6 is slow, calm breathing) or 0 to leave the pacer off")
+        breathing = 0
+    inhale = doc.get("inhale")
+    lo, hi = INHALE_RANGE
+    if inhale is not None:
+        if not _is_number(inhale):
+            bad(lines.top("inhale"), "inhale",
+                f"must be a number from {lo:g} to {hi:g} (the share of each breath spent "
+                f"breathing in), got {_type_name(inhale)}")
+            inhale = None
+        elif not (math.isfinite(inhale) and lo <= inhale <= hi):
+            bad(lines.top("inhale"), "inhale",
+                f"{inhale!r} is outside {lo:g}..{hi:g}; it is the share of each breath spent "
+                f"breathing in ({DEFAULT_INHALE:g}, the default, is 4 s in and 6 s out at 6 "
+                "breaths a minute)")
+            inhale = None
+        else:
+            inhale = float(inhale)
+    output = doc.get("output")
+    if output is not None and output not in OUTPUT_CHOICES:
+        shown = repr(output) if isinstance(output, str) else _type_name(output)
+        bad(lines.top("output"), "output",
+            f'{shown} is not allowed; use "headphones" for a preset meant for headphones, '
+            'or leave it out (speakers)')
+        output = None
+    return float(breathing), inhale, output
 
 
 def _validate_timer(raw: Any, lines: _Lines, bad) -> TimerDefaults | None:
@@ -493,11 +584,24 @@ def _validate_layers(raw: Any, lines: _Lines, bad) -> list[PresetLayer]:
             bad(lines.layer(index, "muted"), f"{where}.muted",
                 f"must be true or false, got {_type_name(muted)}")
             ok = False
+        shaping = {}
+        for key, default in LAYER_SHAPING.items():
+            value = entry.get(key, default)
+            if not _is_number(value):
+                bad(lines.layer(index, key), f"{where}.{key}",
+                    f"must be a number: {SHAPING_WORDS[key]}; got {_type_name(value)}")
+                ok = False
+            elif not (math.isfinite(value) and 0.0 <= value <= 1.0):
+                bad(lines.layer(index, key), f"{where}.{key}",
+                    f"{value!r} is outside 0..1; use {SHAPING_WORDS[key]}")
+                ok = False
+            else:
+                shaping[key] = float(value)
         extra = {k: v for k, v in entry.items() if k not in _LAYER_KEYS}
         if _reject_nan(extra, lambda key: lines.layer(index, key), f"{where}.", bad):
             ok = False
         if ok:
-            out.append(PresetLayer(sound, float(level), muted, extra))
+            out.append(PresetLayer(sound, float(level), muted, extra, **shaping))
     return out
 
 
@@ -515,6 +619,12 @@ def preset_to_dict(preset: Preset) -> dict[str, Any]:
     if preset.author:
         doc["author"] = preset.author
     doc["master"] = float(preset.master)
+    if preset.breathing:
+        doc["breathing"] = _number(preset.breathing)
+    if preset.inhale is not None:
+        doc["inhale"] = float(preset.inhale)
+    if preset.output is not None:
+        doc["output"] = preset.output
     for key, value in preset.extra.items():
         if key not in _TOP_KEYS:
             doc[key] = value
@@ -529,11 +639,17 @@ def preset_to_dict(preset: Preset) -> dict[str, Any]:
         entry: dict[str, Any] = {"sound": layer.sound, "level": float(layer.level)}
         if layer.muted:
             entry["muted"] = True
+        entry.update({k: float(v) for k, v in layer.shaping.items()})
         entry.update({k: v for k, v in layer.extra.items() if k not in _LAYER_KEYS})
         layers.append(entry)
     if layers:
         doc["layers"] = layers
     return doc
+
+
+def _number(value: float) -> int | float:
+    """6.0 breaths a minute is written `6`, as a person writes it."""
+    return int(value) if float(value).is_integer() else float(value)
 
 
 def dumps_preset(preset: Preset) -> str:

@@ -110,8 +110,12 @@ class AmbienceApp(App[int]):
         restore: bool = True,
         control=None,
         inhibit_sleep: bool = False,
+        headphones: bool | None = None,
     ) -> None:
         super().__init__()
+        #: `--headphones` / `--speakers` for this run (None: the user's setting, else the
+        #: preset's hint)
+        self.headphones_flag = headphones
         #: keeps the computer awake while the sound plays (`--inhibit-sleep`)
         self.inhibitor = None
         if inhibit_sleep:
@@ -165,14 +169,23 @@ class AmbienceApp(App[int]):
         preset = saving.start_preset(warnings.append) if self._restore else None
         self._start_warnings = warnings
         if preset is None:
-            self.mix, self.saved_mix, self.preset = FALLBACK_MIX, FALLBACK_MIX, None
+            mix = FALLBACK_MIX.with_headphones(self.listening(None))
+            self.mix, self.saved_mix, self.preset = mix, mix, None
             return
-        mix, missing = preset.to_mix(self.catalog)
+        mix, missing = preset.to_mix(self.catalog, headphones=self.listening(preset))
         self.mix = mix
         self.preset = preset
         self.saved_mix = saving.reference_mix(preset, self.catalog, mix)
         if missing:
             self._start_warnings.append(saving.missing_text(missing))
+
+    def listening(self, preset) -> bool:
+        """Headphones mode for `preset`: the flag, else the user's setting, else its hint."""
+        from ambience.library.settings import headphones_mode, load_settings
+
+        settings = load_settings(on_warning=self._start_warnings.append)
+        return headphones_mode(self.headphones_flag, settings,
+                               bool(getattr(preset, "for_headphones", False)))
 
     def compose(self) -> ComposeResult:
         yield MixerHeader(id="header")
@@ -737,8 +750,9 @@ class AmbienceApp(App[int]):
 
 
 def run_app(audio: str = "auto", device: str | int | None = None, control=None,
-            inhibit_sleep: bool = False) -> int:
+            inhibit_sleep: bool = False, headphones: bool | None = None) -> int:
     """Entry point of `ambience` with no command; `control` is its claimed control socket."""
-    app = AmbienceApp(audio=audio, device=device, control=control, inhibit_sleep=inhibit_sleep)
+    app = AmbienceApp(audio=audio, device=device, control=control, inhibit_sleep=inhibit_sleep,
+                      headphones=headphones)
     result = app.run()
     return int(result or app.return_code or 0)

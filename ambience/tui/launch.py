@@ -6,7 +6,7 @@ from ambience.tui.startup import hold_collector, release_collector
 
 
 def run(audio: str = "auto", device: str | int | None = None, control=None,
-        inhibit_sleep: bool = False) -> int:
+        inhibit_sleep: bool = False, headphones: bool | None = None) -> int:
     """Open the mixer; returns its exit status."""
     hold_collector()
     try:
@@ -16,4 +16,5 @@ def run(audio: str = "auto", device: str | int | None = None, control=None,
         if control is not None:
             control.release()
         raise
-    return run_app(audio=audio, device=device, control=control, inhibit_sleep=inhibit_sleep)
+    return run_app(audio=audio, device=device, control=control, inhibit_sleep=inhibit_sleep,
+                   headphones=headphones)
