@@ -111,6 +111,34 @@ def test_mixer_timer_fading(app, snap_compare, size):
     assert snap_compare(app, terminal_size=MIXER_SIZES[size], run_before=run_before)
 
 
+def test_mixer_living(snap_compare):
+    """Rows that live show their marks, the header says headphones, the breath guide runs
+    (2 s into a breath at 6 a minute: half-way through breathing in)."""
+    sounds = SOUNDS + [
+        SoundInfo("rain", "Rain", "nature", "rain on leaves", intensity=("drizzle", "downpour")),
+        SoundInfo("thunder", "Distant thunder", "nature", "rolls", intensity=("distant", "near")),
+        SoundInfo("whisper", "Whisper", "asmr", "soft whispers", close=True),
+    ]
+    catalog = Catalog({s.id: s for s in sounds})
+    save_last_session(preset_from_mix(Mix(
+        0.8, (Layer("rain", 0.6, drift=0.5, intensity=0.75), Layer("thunder", 0.4, presence=0.5,
+                                                                    intensity=1.0, drift=0.25),
+              Layer("whisper", 0.3, motion=0.5), Layer("brown", 0.3)),
+        breathing=6.0), "Storm"))
+    clock = Clock(5000.0)
+    app = AmbienceApp("manual", engine_factory=lambda: Engine("manual", catalog=catalog, seed=1),
+                      catalog=catalog, clock=clock, levels=lambda: LEVELS, headphones=True)
+
+    async def run_before(pilot):
+        await booted(pilot)
+        clock.t += 2.0
+        app.focus_row(app.row("rain"))
+        app.breath.refresh()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=MIXER_SIZES["80x24"], run_before=run_before)
+
+
 def test_save_dialog(app, snap_compare):
     async def run_before(pilot):
         await booted(pilot)

@@ -2,7 +2,7 @@
 `ambience ctl status` (pure: no Textual, no pyo).
 
 Glyphs (one cell each, shown only when a setting is not its default):
-`~` drift, `▁▃▅▇` intensity from gentle to strong, `…` now and then, `↔` motion.
+`~` drift, `▁`..`▇` intensity from gentle to strong, `…` now and then, `↔` motion.
 """
 
 from __future__ import annotations
@@ -43,22 +43,25 @@ def intensity_scale(value: float, words: tuple[str, str] | None, cells: int = 5)
 
 
 def intensity_glyph(value: float) -> str:
-    return INTENSITY_GLYPHS[min(len(INTENSITY_GLYPHS) - 1, int(value * len(INTENSITY_GLYPHS)))]
+    """A low bar for a gentle sound, a tall one for a strong one (never a full block, which
+    reads as a cursor)."""
+    top = len(INTENSITY_GLYPHS) - 1
+    return INTENSITY_GLYPHS[min(top, max(0, round(value * top)))]
 
 
-def glyphs(layer, has_intensity: bool = True) -> str:
+def glyphs(layer, has_intensity: bool = True, sep: str = " ") -> str:
     """The row's at-a-glance marks, in a fixed order: drift, intensity, now and then, motion
     ("" for a layer that does not live)."""
-    out = ""
+    out = []
     if layer.drift != LAYER_SHAPING["drift"]:
-        out += GLYPHS["drift"]
+        out.append(GLYPHS["drift"])
     if has_intensity and layer.intensity != LAYER_SHAPING["intensity"]:
-        out += intensity_glyph(layer.intensity)
+        out.append(intensity_glyph(layer.intensity))
     if layer.presence != LAYER_SHAPING["presence"]:
-        out += GLYPHS["presence"]
+        out.append(GLYPHS["presence"])
     if layer.motion != LAYER_SHAPING["motion"]:
-        out += GLYPHS["motion"]
-    return out
+        out.append(GLYPHS["motion"])
+    return sep.join(out)
 
 
 def setting_words(name: str, value: float, words: tuple[str, str] | None = None) -> str:

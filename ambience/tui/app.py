@@ -36,6 +36,7 @@ from ambience.tui.bridge import (
     OutputState,
     start_engine,
 )
+from ambience.tui.widgets.breath import BreathGuide
 from ambience.tui.widgets.footer import MixerFooter
 from ambience.tui.widgets.header import MixerHeader
 from ambience.tui.widgets.meter import MeterColumn
@@ -50,6 +51,9 @@ TIMER_STEP = 300.0
 SESSION_INTERVAL = 2.0
 CATEGORY_TITLES = {"nature": "Nature", "asmr": "ASMR", "noise": "Noise", "indoors": "Indoors",
                    "user": "Your sounds"}
+#: the breathing pacer's rates the `B` key steps through, and the one `b` starts with
+BREATHING_RATES = (4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0)
+DEFAULT_BREATHING = 6.0
 #: used when there is no last session and the bundled default preset is missing
 FALLBACK_MIX = Mix(1.0, (Layer("brown", 0.3),))
 
@@ -88,6 +92,19 @@ class AmbienceApp(App[int]):
         Binding("t", "timer", "Timer"),
         Binding("plus", "timer_step(1)", "+5m"),
         Binding("minus", "timer_step(-1)", "-5m"),
+        # the focused row's living settings: a key steps forward, shift steps back
+        # (one footer entry for the four: "d i n w Alive"; help lists each)
+        Binding("d", "shape('drift', 1)", "Alive", key_display="d i n w"),
+        Binding("D", "shape('drift', -1)", "Drift back", show=False),
+        Binding("i", "shape('intensity', 1)", "Intensity", show=False),
+        Binding("I", "shape('intensity', -1)", "Intensity back", show=False),
+        Binding("n", "shape('presence', 1)", "Now and then", show=False),
+        Binding("N", "shape('presence', -1)", "Now and then back", show=False),
+        Binding("w", "shape('motion', 1)", "Motion", show=False),
+        Binding("W", "shape('motion', -1)", "Motion back", show=False),
+        Binding("p", "headphones", "Headphones"),
+        Binding("b", "breathing", "Breathe"),
+        Binding("B", "breathing_rate", "Breaths a minute", show=False),
         Binding("ctrl+s", "save", "Save"),
         Binding("o", "open", "Open"),
         Binding("a", "active_only", "Active"),
@@ -146,6 +163,8 @@ class AmbienceApp(App[int]):
         self._handover = threading.Lock()
         self._pending_engine = None
         self._restore = restore
+        #: the pacer's rate `b` switches back on with
+        self._last_breathing = DEFAULT_BREATHING
         self.preset = None  # the Preset the mix came from (kept for saving)
         self.saved_mix = Mix()
         self._load_start_mix()
@@ -174,16 +193,18 @@ class AmbienceApp(App[int]):
             return
         mix, missing = preset.to_mix(self.catalog, headphones=self.listening(preset))
         self.mix = mix
+        if mix.breathing:
+            self._last_breathing = mix.breathing
         self.preset = preset
         self.saved_mix = saving.reference_mix(preset, self.catalog, mix)
         if missing:
             self._start_warnings.append(saving.missing_text(missing))
 
-    def listening(self, preset) -> bool:
+    def listening(self, preset, warn: Callable[[str], None] | None = None) -> bool:
         """Headphones mode for `preset`: the flag, else the user's setting, else its hint."""
         from ambience.library.settings import headphones_mode, load_settings
 
-        settings = load_settings(on_warning=self._start_warnings.append)
+        settings = load_settings(on_warning=warn or self._start_warnings.append)
         return headphones_mode(self.headphones_flag, settings,
                                bool(getattr(preset, "for_headphones", False)))
 
@@ -205,9 +226,11 @@ class AmbienceApp(App[int]):
                             layer.muted if layer else False,
                             lambda s=info.id: self.feed.layer(s),
                             description=info.description,
+                            alive=self.alive_glyphs(layer),
                         )
             yield MeterColumn(lambda: ((r, r.read_level) for r in self.all_rows()),
                               scrolled=row_list, id="meters")
+        yield BreathGuide(self.clock, id="breath")
         yield Static("", id="status")
         yield MixerFooter()
 
@@ -216,8 +239,10 @@ class AmbienceApp(App[int]):
         self.theme_changed_signal.subscribe(self, lambda theme: saving.save_theme(theme.name))
         header = self.header
         header.preset = self.preset_name
-        header.dirty = self.mix != self.saved_mix
+        header.dirty = self.dirty
         header.countdown_source = self.countdown_text
+        header.headphones = self.mix.headphones
+        self.breath.set_pacer(self.mix.breathing, self.mix.inhale)
         self.set_interval(1.0, self.save_session)
         # the timer's tick runs only while a timer does (`_show_timer`): an idle mixer wakes
         # up as little as possible
@@ -320,6 +345,34 @@ class AmbienceApp(App[int]):
         return self._header
 
     @property
+    def breath(self) -> BreathGuide:
+        return self.query_one(BreathGuide)
+
+    @property
+    def dirty(self) -> bool:
+        """Whether the mix differs from the preset it came from. Headphones mode is the
+        listener's, not the preset's: switching it changes nothing to save."""
+        return self.mix.with_headphones(False) != self.saved_mix.with_headphones(False)
+
+    def alive_glyphs(self, layer: Layer | None) -> str:
+        from ambience.library.describe import glyphs
+
+        if layer is None:
+            return ""
+        info = self.catalog.get(layer.sound)
+        return glyphs(layer, has_intensity=info is not None and info.intensity is not None)
+
+    def alive_words(self, sound: str) -> str:
+        from ambience.library.describe import shaping_words
+
+        layer = self.mix.layer(sound)
+        if layer is None or not layer.shaping:
+            return ""
+        info = self.catalog.get(sound)
+        words = info.intensity if info is not None else None
+        return shaping_words(layer.shaping, words, has_intensity=words is not None)
+
+    @property
     def meters(self) -> MeterColumn:
         """The meter column, found once (as the header)."""
         if self._meters is None:
@@ -375,8 +428,12 @@ class AmbienceApp(App[int]):
         # from the event, not from `self.focused`: at exit there may be no screen left
         row = event.widget.parent
         if isinstance(row, MixerRow):
-            for status in self.query("#status").results(Static):
-                status.update(row.status_text(), layout=False)  # one line, whatever it says
+            self._show_status(row)
+
+    def _show_status(self, row: MixerRow) -> None:
+        words = "" if row.sound == MASTER else self.alive_words(row.sound)
+        for status in self.query("#status").results(Static):
+            status.update(row.status_text(words), layout=False)  # one line, whatever it says
 
     def focused_row(self) -> MixerRow | None:
         node = self.focused
@@ -417,7 +474,14 @@ class AmbienceApp(App[int]):
             else:
                 row.show_percent(level)
             row.show_muted(muted)
-        self.header.dirty = self.mix != self.saved_mix
+            if row.sound != MASTER:
+                row.show_alive(self.alive_glyphs(self.mix.layer(row.sound)))
+        self.header.dirty = self.dirty
+        self.header.headphones = self.mix.headphones
+        self.breath.set_pacer(self.mix.breathing, self.mix.inhale)
+        focused = self.focused_row()
+        if focused is not None:
+            self._show_status(focused)
 
     def on_engine_problem(self, message: EngineProblem) -> None:
         self.notify(message.text, severity="warning", timeout=6)
@@ -497,6 +561,80 @@ class AmbienceApp(App[int]):
         else:
             self.toggle_mute(row.sound)
 
+    # ------------------------------------------------------------------ the living mix
+    def action_shape(self, name: str, direction: int) -> None:
+        """Step the focused row's drift, intensity, now-and-then or motion."""
+        from ambience.library.describe import setting_words, step
+
+        row = self.focused_row()
+        if row is None:
+            return
+        if row.sound == MASTER:
+            self.notify("drift, intensity, now and then and motion belong to each sound: "
+                        "move to a sound's row", timeout=3)
+            return
+        self.settle()
+        layer = self.mix.layer(row.sound)
+        if layer is None:
+            self.notify("this sound is not in the mix: raise its level first", timeout=3)
+            return
+        info = self.catalog.get(row.sound)
+        words = info.intensity if info is not None else None
+        if name == "intensity" and words is None:
+            having = ", ".join(i.name.lower() for i in self.catalog if i.intensity)
+            self.notify(f"{row.title} has no intensity to change; these have: {having}",
+                        timeout=4)
+            return
+        value = step(name, getattr(layer, name), direction)
+        self.change_mix(self.mix.with_shaping(row.sound, **{name: value}))
+        text = setting_words(name, value, words)
+        if name == "motion" and value and not self.mix.headphones:
+            text += " (p: headphones mode moves it around your head)"
+        self.notify(f"{row.title}: {text}", timeout=3)
+
+    def action_headphones(self) -> None:
+        """Headphones mode on or off, remembered as the user's setting."""
+        from ambience.library.settings import remember_output
+
+        on = not self.mix.headphones
+        self.change_mix(self.mix.with_headphones(on))
+        try:
+            remember_output(on)
+            remembered = " (remembered)"
+        except OSError as exc:
+            remembered = f" (not remembered: {saving.plain_reason(exc)})"
+        self.notify(("headphones mode: close-up sounds are placed around your head"
+                     if on else "speakers mode: plain panning") + remembered,
+                    title="Headphones" if on else "Speakers", timeout=4)
+
+    def action_breathing(self) -> None:
+        """The breathing pacer on (at its last rate) or off."""
+        mix = self.mix
+        if mix.breathing:
+            self._last_breathing = mix.breathing
+            self.change_mix(mix.with_breathing(0.0))
+            self.notify("breathing pacer off", timeout=3)
+            return
+        self._pace(self._last_breathing)
+
+    def action_breathing_rate(self) -> None:
+        """The next rate of the pacer (switching it on when off)."""
+        now = self.mix.breathing or self._last_breathing
+        later = [r for r in BREATHING_RATES if r > now]
+        rate = later[0] if later else BREATHING_RATES[0]
+        if not self.mix.breathing:
+            rate = now
+        self._pace(rate)
+
+    def _pace(self, rate: float) -> None:
+        self._last_breathing = rate
+        self.change_mix(self.mix.with_breathing(rate))
+        breath = 60.0 / rate
+        inhale = self.mix.inhale
+        self.notify(f"breathing pacer: {rate:g} breaths a minute; breathe in as the sound "
+                    f"rises ({breath * inhale:.0f} s), out as it falls "
+                    f"({breath * (1 - inhale):.0f} s)", timeout=5)
+
     # ------------------------------------------------------------------ pause
     def show_paused(self, paused: bool) -> None:
         """Show the pause state everywhere (display only): the header, a banner, dimmed
@@ -507,6 +645,7 @@ class AmbienceApp(App[int]):
         self.header.paused = paused
         self.set_class(paused, "-paused")
         self.meters.paused = paused
+        self.breath.set_paused(paused)
         self.refresh_bindings()
 
     def action_resume(self) -> None:
@@ -650,13 +789,20 @@ class AmbienceApp(App[int]):
         """Crossfade to `preset` over OPEN_RAMP seconds."""
         if preset is None:
             return
-        mix, missing = preset.to_mix(self.catalog)
+        headphones = self.listening(
+            preset, lambda text: self.notify(text, severity="warning", timeout=8))
+        mix, missing = preset.to_mix(self.catalog, headphones=headphones)
         self.preset = preset
         self.saved_mix = mix
         self.debouncer.base = preset
         self.header.preset = preset.name
+        if mix.breathing:
+            self._last_breathing = mix.breathing
         self.change_mix(mix, ramp=OPEN_RAMP)
         self.notify(f"opened “{preset.name}”", title="Loaded", timeout=3)
+        if preset.for_headphones and not headphones:
+            self.notify(f"“{preset.name}” is made for headphones: p switches headphones mode "
+                        "on", timeout=6)
         if missing:
             self.notify(saving.missing_text(missing), severity="warning", timeout=8)
         if self.active_only:

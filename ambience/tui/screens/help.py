@@ -15,6 +15,15 @@ KEYS = [
     ("shift+← →  H L", "level -1 % / +1 %"),
     ("0 … 9", "set the level to 0 … 90 %"),
     ("m", "mute or unmute the row"),
+    ("d  D", "drift: the row's level wanders slowly (steady, ±1.5 … ±6 dB); D steps back"),
+    ("i  I", "intensity: the sound's character, e.g. drizzle ··●·· downpour (sounds that "
+             "have one); the level stays the slider's"),
+    ("n  N", "now and then: the row comes and goes with slow fades (always, 75 … 25 % of "
+             "the time)"),
+    ("w  W", "motion: the row moves slowly around your head (still … all around)"),
+    ("p", "headphones mode: close-up sounds placed around your head (remembered)"),
+    ("b  B", "breathing pacer on/off: the mix swells gently as you breathe in; B changes "
+             "its rate (4-10 a minute)"),
     ("space", "pause or resume everything (short fade)"),
     ("t", "sleep timer: 15-90 min or any duration, fade, end action"),
     ("+  -", "extend or shorten a running timer by 5 minutes"),
@@ -25,6 +34,12 @@ KEYS = [
     ("ctrl+p", "command palette: presets and actions"),
     ("f1  ?", "this help"),
     ("q", "fade out and quit"),
+]
+MARKS = [
+    ("~", "drifts"),
+    ("▁▃▅▇", "intensity, from gentle to strong (none: as designed)"),
+    ("…", "now and then"),
+    ("↔", "moves around your head"),
 ]
 MOUSE = [
     ("click / drag", "set a slider"),
@@ -62,6 +77,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(key_table(KEYS, accent), id="help-text", classes="keys")
             yield Static("[b]Mouse[/b]", classes="section")
             yield Static(key_table(MOUSE, accent), id="help-mouse", classes="keys")
+            yield Static("[b]Row marks[/b]", classes="section")
+            yield Static(key_table(MARKS, accent), id="help-marks", classes="keys")
             yield Static("[dim]Presets live in your config folder; the last mix comes back at "
                          "start.[/]", classes="note")
             yield Static("[dim]escape closes[/]", classes="hint")

@@ -10,7 +10,7 @@ from textual.widgets._footer import FooterKey
 
 #: which keys leave the line first (the last in this list first); unlisted ones go before all
 KEEP_ORDER = ["quit_fade", "help", "pause", "resume", "timer", "timer_step", "open", "save",
-              "mute", "active_only", "filter"]
+              "mute", "active_only", "filter", "shape", "headphones", "breathing"]
 #: the command palette's key, docked right: " ^p palette " and its border
 PALETTE_CELLS = 13
 

@@ -48,6 +48,8 @@ class MixerHeader(Widget):
     countdown: reactive[str] = reactive("")
     #: 0..1 while the sleep timer fades, None otherwise (set by the app)
     fade_progress: reactive[float | None] = reactive(None)
+    #: headphones mode: said before the output's name
+    headphones: reactive[bool] = reactive(False)
 
     def __init__(self, *, id=None) -> None:
         super().__init__(id=id)
@@ -64,11 +66,16 @@ class MixerHeader(Widget):
         return [("▶ playing", "bold $success")]
 
     def _sound(self, room: int) -> list[tuple[str, str]]:
+        mode: list[tuple[str, str]] = []
+        if self.headphones:
+            word = "headphones" if room >= 24 else "phones" if room >= 14 else "hp"
+            mode = [(word, "bold $text-accent"), (" · ", "$foreground 40%")]
+            room -= len(word) + 3
         if self.no_sound:
             label = "no sound"
             detail = shorten(self.output, room - len(label) - 2) if room > len(label) + 5 else ""
-            return [(label + (": " + detail if detail else ""), "bold $error")]
-        return [(shorten(self.output, room), "")]
+            return mode + [(label + (": " + detail if detail else ""), "bold $error")]
+        return mode + [(shorten(self.output, max(1, room)), "")]
 
     def _timer(self, wide: bool) -> list[tuple[str, str]]:
         parts: list[tuple[str, str]] = []

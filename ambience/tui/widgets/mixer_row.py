@@ -1,4 +1,8 @@
-"""One row of the mixer: name, slider, percentage, mute mark; the level meter beside it."""
+"""One row of the mixer: name, slider, percentage, mute mark; the level meter beside it.
+
+A layer that lives (drift, intensity, now and then, motion) shows one glyph for each at the
+right end of its name cell (`ambience.library.describe.glyphs`): the row's width and layout
+never change, so a glance down the rows tells which ones move."""
 
 from __future__ import annotations
 
@@ -10,10 +14,31 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
+from rich.cells import cell_len
 
 from ambience.tui.widgets.slider import Slider
 
 MASTER = "master"
+#: cells of the name (ambience.tcss: `.row .name { width: 18 }`)
+NAME_CELLS = 18
+
+
+def name_content(title: str, alive: str) -> Content:
+    """The title, and the living glyphs right-aligned in the name cell (the title is
+    shortened to make room, never the glyphs)."""
+    if not alive:
+        return Content(title)
+    cells = NAME_CELLS - 1  # the last cell stays blank, before the slider
+    room = cells - cell_len(alive) - 1
+    if cell_len(title) > room:
+        shown = ""
+        for char in title:
+            if cell_len(shown + char) > room - 1:
+                break
+            shown += char
+        title = shown.rstrip() + "…"
+    gap = cells - cell_len(title) - cell_len(alive)
+    return Content.assemble(title, " " * max(1, gap), (alive, "$text-accent"), " ")
 
 
 def percent(value: float) -> str:
@@ -53,7 +78,7 @@ class MixerRow(Horizontal):
 
     def __init__(self, sound: str, title: str, level: float, muted: bool,
                  read_level: Callable[[], float], *, available: bool = True,
-                 description: str = "") -> None:
+                 description: str = "", alive: str = "") -> None:
         classes = ["row"]
         if level > 0 and not muted:
             classes.append("-active")
@@ -70,9 +95,11 @@ class MixerRow(Horizontal):
         self.read_level = read_level
         self.available = available
         self.description = description
+        #: the living glyphs shown after the name ("" for a steady layer)
+        self.alive = alive
 
     def compose(self) -> ComposeResult:
-        name = Static(self.title, classes="name")
+        name = Static(name_content(self.title, self.alive), classes="name")
         if self.description:
             name.tooltip = self.description
         yield name
@@ -83,15 +110,27 @@ class MixerRow(Horizontal):
         else:
             yield MuteMark(self.sound, self._muted)
 
-    def status_text(self) -> Content:
-        """The line shown while this row is focused: what the sound is."""
+    def status_text(self, alive_words: str = "") -> Content:
+        """The line shown while this row is focused: what the sound is (and, for a layer
+        that lives, how, in words)."""
         if self.sound == MASTER:
             text = "the volume of everything: m or space pauses"
         elif not self.available:
             text = "not synthesized in this version yet: kept in presets, but silent"
         else:
             text = self.description or "your own recording"
+        if alive_words:  # how it lives first: the description may run off the line
+            return Content.assemble((self.title, "bold"), (" · ", "$foreground 40%"),
+                                    (alive_words, "$text-accent"), (" · ", "$foreground 40%"),
+                                    (text, "$foreground 60%"))
         return Content.assemble((self.title, "bold"), (" · ", "$foreground 40%"), text)
+
+    def show_alive(self, alive: str) -> None:
+        """Show the row's living glyphs (only when they changed)."""
+        if alive == self.alive:
+            return
+        self.alive = alive
+        self.query_one(".name", Static).update(name_content(self.title, alive))
 
     @property
     def slider(self) -> Slider:
