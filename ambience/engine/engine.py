@@ -3,7 +3,8 @@
 Public surface: `apply(mix, ramp)`, `set_master_envelope(points)` / `fade_master(...)`,
 `levels()`, `time()`, `render(seconds)` (manual back-end), `close()`.
 
-Signal flow: each layer's stereo output x its gain ramp -> a mixer -> x master slider ramp
+Signal flow: each layer's stereo output x its gain ramp x its alive envelope (drift and
+"now and then", `alive`) -> a mixer -> x master slider ramp
 -> x master envelope (exact long fades) -> limiter -> output.
 """
 
@@ -22,6 +23,7 @@ import numpy as np
 from ambience.core import fades
 from ambience.library.catalog import Catalog, SoundInfo, load_catalog
 from ambience.engine import seeding
+from ambience.engine.alive import AliveStage
 from ambience.engine.backends import (
     AudioUnavailable,
     Booted,
@@ -59,13 +61,17 @@ class _Slot:
         self.layer = layer
         # a Linseg restarted from its current value for every change: exact, any shape
         self.gain = pyo.Linseg([(0.0, 0.0), (0.001, 0.0)])
-        self.post = pyo.Sig(layer.output, mul=self.gain)
+        # drift and "now and then" (see `alive`): a second gain, the slider's stays the centre
+        self.alive = AliveStage(getattr(layer, "seed", None))
+        self._gains = self.gain * self.alive.env  # the product must stay referenced
+        self.post = pyo.Sig(layer.output, mul=self._gains)
         self.meter = None  # created on the first `levels()` call: renders never pay for it
         self.target = 0.0
         self.stop_at: float | None = None
 
     def objects(self):
-        return tuple(o for o in (self.gain, self.post, self.meter) if o is not None)
+        return tuple(o for o in (self.gain, self.alive.env, self._gains, self.post, self.meter)
+                     if o is not None)
 
     def enable_meter(self) -> None:
         if self.meter is None:
@@ -83,6 +89,22 @@ class _Slot:
             points = [(0.0, start), (1.0 / 48000, target)]
         self.gain.setList(points)
         self.gain.play()
+
+    def tend_alive(self, now: float) -> None:
+        """Stop the layer while "now and then" has it away, start it again before it
+        returns (its gains play on, so it comes back where its envelopes are)."""
+        run = self.alive.tend(now)
+        if run == self.layer.playing:
+            return
+        away = [self.post] + ([self.meter] if self.meter is not None else [])
+        if run:
+            self.layer.play()
+            for obj in away:
+                obj.play()
+        else:
+            for obj in away:
+                obj.stop()
+            self.layer.stop()
 
     def close(self) -> None:
         for obj in self.objects():
@@ -132,6 +154,8 @@ class Engine:
         self.problems: dict[str, str] = {}
         self._mix = Mix()
         self._frames = 0
+        #: engine time of the next drift/presence chore (`_tend_alive`)
+        self._alive_due = math.inf
         self._t0 = _time.monotonic()
         self._closed = False
         self._stop_event = threading.Event()
@@ -220,6 +244,7 @@ class Engine:
                     failures[sound] = str(exc)
             self.master.set_gain(mix.master_gain, SLIDER_RAMP if ramp is None else ramp)
             self._mix = mix
+            self._shape_alive(mix, now)
         if failures:
             raise EngineError(failures)
 
@@ -234,6 +259,25 @@ class Engine:
         slot.target = target
         slot.ramp(target, ramp)
         slot.stop_at = now + ramp + STOP_MARGIN if target <= 0.0 else None
+
+    def _shape_alive(self, mix: Mix, now: float) -> None:
+        """Hand each layer's drift and presence to its slot's alive stage."""
+        for layer in mix.layers:
+            slot = self._slots.get(layer.sound)
+            if slot is not None:
+                slot.alive.set(now, layer.drift, layer.presence)
+        self._tend_alive()
+
+    def _tend_alive(self) -> None:
+        """Plan the alive envelopes ahead; stop and start layers as they go and come."""
+        with self._lock:
+            now = self.time()
+            due = math.inf
+            for slot in self._slots.values():
+                if slot.stop_at is None:  # a layer fading away is left to `housekeep`
+                    slot.tend_alive(now)
+                    due = min(due, slot.alive.due(now))
+            self._alive_due = due
 
     def _start(self, sound: str) -> _Slot:
         try:
@@ -292,6 +336,8 @@ class Engine:
         """Stop layers whose fade to silence has ended; a layer that failed while playing
         (a file gone or cut short) is faded out and its reason kept in `problems`; rest once
         asked to and silent."""
+        if self.time() >= self._alive_due:
+            self._tend_alive()
         with self._lock:
             now = self.time()
             for sound, slot in list(self._slots.items()):
@@ -402,6 +448,8 @@ class Engine:
     def _process_one(self) -> None:
         self.server.process()
         self._frames += self.buffer
+        if self._frames >= self._alive_due * self.rate:
+            self._tend_alive()
         # cheap check each buffer; the lock is only taken when a stop may be due
         if self._slots and any(s.stop_at is not None or s.layer.problem is not None
                                for s in self._slots.values()):

@@ -1,0 +1,222 @@
+"""The engine plays drift and "now and then" (issue 18): rendered with the manual server and
+measured. White noise is the cheap steady sound whose level is easy to read; a constant (DC)
+file makes the output the gain curve itself, sample by sample."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from ambience.core import alive
+from ambience.core.alive import Life
+from ambience.core.mix import Layer, Mix, slider_to_gain
+from ambience.engine import Engine
+from ambience.engine import alive as stage
+from tests.conftest import RATE, write_audio
+
+LIMITER_DELAY = 200  # samples the master's limiter delays the sound (engine/master.py)
+
+
+def per_second_db(engine: Engine, seconds: float, window: float = 1.0) -> np.ndarray:
+    """The output's level (dB, both channels) in consecutive `window`s, without keeping the
+    audio (half an hour of it is 700 MB)."""
+    n = int(window * RATE)
+    levels: list[float] = []
+    rest = np.zeros((0, 2), dtype=np.float64)
+
+    def take(block: np.ndarray) -> None:
+        nonlocal rest
+        data = np.concatenate([rest, block.astype(np.float64)])
+        k = len(data) // n
+        if k:
+            power = np.square(data[: k * n]).reshape(k, n, 2).mean(axis=(1, 2))
+            levels.extend(10 * np.log10(np.maximum(power, 1e-30)))
+        rest = data[k * n:]
+
+    engine.render(seconds, on_block=take)
+    return np.array(levels)
+
+
+def white(seed: int = 3) -> Engine:
+    return Engine("manual", rate=RATE, seed=seed, fade_in=0.0)
+
+
+def base_level(engine: Engine, level: float = 1.0) -> float:
+    engine.apply(Mix(1.0, (Layer("white", level),)), ramp=0.0)
+    return float(np.mean(per_second_db(engine, 6.0)[1:]))
+
+
+def life_of(engine: Engine, sound: str) -> tuple[Life, float]:
+    """The slot's schedule and the engine time it started (to compare with the pure code)."""
+    st = engine._slots[sound].alive
+    return st.life, st._t0
+
+
+@pytest.fixture
+def dc(tmp_path):
+    """70 s of a constant 0.1 on both channels: the output is 0.1 x every gain."""
+    return write_audio(tmp_path / "dc.wav", np.full((70 * RATE, 2), 0.1), RATE,
+                       subtype="FLOAT")
+
+
+# ------------------------------------------------------------------------------ drift
+@pytest.mark.slow  # half an hour of audio (~15 s)
+def test_drift_wanders_within_its_bounds_and_speed_over_half_an_hour():
+    engine = white()
+    try:
+        base = base_level(engine)
+        engine.apply(Mix(1.0, (Layer("white", 1.0, drift=1.0),)))
+        life, t0 = life_of(engine, "white")
+        start = engine.time()
+        db = per_second_db(engine, 1800.0) - base
+    finally:
+        engine.close()
+    # the pure schedule, averaged over the same seconds, is what the engine played
+    want = np.array([np.mean([20 * math.log10(life.gain(start - t0 + i + f))
+                              for f in (0.125, 0.375, 0.625, 0.875)]) for i in range(len(db))])
+    assert np.abs(db - want).max() < 0.15
+    assert db.min() >= -6.0 - 0.1 and db.max() <= 3.0 + 0.1
+    assert db.min() < -4.0 and db.max() > 2.0  # it does wander
+    speed = np.abs(db[2:] - db[:-2]) / 2.0  # over 2 s: the 1 s levels' noise is 0.02 dB
+    assert speed.max() <= alive.MAX_SPEED
+    # slow: the level's autocorrelation takes 20-120 s to fall to 1/e
+    x = db - db.mean()
+    ac = np.correlate(x, x, "full")[len(x) - 1:] / np.dot(x, x)
+    decay = int(np.argmax(ac < 1 / math.e))
+    assert 20 <= decay <= 120, f"{decay} s"
+
+
+def test_a_slider_move_while_drifting_moves_the_centre_and_never_jumps_back():
+    engine = white()
+    try:
+        base = base_level(engine, 0.6)
+        engine.apply(Mix(1.0, (Layer("white", 0.6, drift=1.0),)))
+        life, t0 = life_of(engine, "white")
+        start = engine.time()
+        first = per_second_db(engine, 120.0)
+        engine.apply(Mix(1.0, (Layer("white", 0.9, drift=1.0),)))
+        second = per_second_db(engine, 120.0)
+    finally:
+        engine.close()
+    lift = 20 * math.log10(slider_to_gain(0.9) / slider_to_gain(0.6))
+
+    def expected(i: int) -> float:
+        return 20 * math.log10(life.gain(start - t0 + i + 0.5))
+
+    got = np.concatenate([first - base, second - base - lift])
+    want = np.array([expected(i) for i in range(len(got))])
+    # after the move the level is the new slider's plus the same wander: the centre moved
+    # (the first second after the move holds the 50 ms slider ramp)
+    err = np.abs(got - want)
+    err[120] = 0.0
+    assert err.max() < 0.2, f"off by {err.max():.2f} dB at second {err.argmax()}"
+    assert np.ptp(want[120:]) > 1.0  # and the wander goes on around it
+
+
+# ------------------------------------------------------------------------------ presence
+@pytest.fixture
+def short_spans(monkeypatch):
+    """Spans and fades of seconds instead of minutes, so that minutes of audio hold many."""
+    monkeypatch.setattr(alive, "MINORITY_SPAN", 20.0)
+    monkeypatch.setattr(alive, "MIN_SPAN", 12.0)
+    monkeypatch.setattr(alive, "FADE", (4.0, 8.0))
+
+
+def test_a_now_and_then_layer_follows_its_schedule_and_is_stopped_while_away(short_spans):
+    engine = white(5)
+    try:
+        base = base_level(engine)
+        engine.apply(Mix(1.0, (Layer("white", 1.0, presence=0.4),)))
+        life, t0 = life_of(engine, "white")
+        start = engine.time()
+        step = 0.25
+        playing, levels = [], []
+        for _ in range(int(300 / step)):
+            levels.append(per_second_db(engine, step, window=step)[0] - base)
+            playing.append(bool(engine.playing()))
+    finally:
+        engine.close()
+    times = start - t0 + step * np.arange(1, len(levels) + 1)  # at each window's end
+    presence = life.presence
+    there = np.array([presence.level(t - step / 2) >= alive.THERE for t in times])
+    heard = np.array(levels) >= -10.0
+    assert np.mean(heard != there) < 0.01
+    assert np.mean(heard) == pytest.approx(0.4, abs=0.1)
+    # stopped exactly while the schedule has it away (its silences longer than MIN_AWAY)
+    silences, t = [], 0.0
+    while t < times[-1]:
+        a, b = presence.quiet(t)
+        silences.append((a, b))
+        t = b
+    away = np.array([any(b - a >= stage.MIN_AWAY and a + stage.STOP_MARGIN <= t < b - stage.PREROLL
+                         for a, b in silences) for t in times])
+    playing = np.array(playing)
+    assert away.sum() > 100  # 25 s of the 300 stopped, at the least
+    assert np.mean(playing == ~away) > 0.99
+    # silent while stopped, and never stopped while it could be heard
+    assert np.array(levels)[~playing].max() < -60.0
+    assert not np.any(~playing & heard)
+
+
+@pytest.mark.slow  # three hours of audio (~75 s)
+@pytest.mark.parametrize("share", [0.25, 0.5, 0.75])
+def test_a_now_and_then_layer_is_there_about_the_share_asked_for_over_an_hour(share):
+    engine = white(7)
+    try:
+        base = base_level(engine)
+        engine.apply(Mix(1.0, (Layer("white", 1.0, presence=share),)))
+        life, t0 = life_of(engine, "white")
+        start = engine.time()
+        db = per_second_db(engine, 3600.0) - base
+    finally:
+        engine.close()
+    heard = float(np.mean(db >= -10.0))
+    pure = life.presence.there_share(start - t0, start - t0 + 3600.0)
+    assert heard == pytest.approx(pure, abs=0.01)
+    assert heard == pytest.approx(share, abs=0.1)
+
+
+def test_presence_zero_never_sounds_nor_runs(engine):
+    engine.apply(Mix(1.0, (Layer("white", 1.0, presence=0.0),)), ramp=0.0)
+    x = engine.render(1.0)
+    assert engine.playing() == []
+    assert np.abs(x).max() == 0.0
+
+
+# ------------------------------------------------------------------------------ changes
+def test_drift_and_presence_changes_glide_without_a_step(dc):
+    engine = Engine("manual", rate=RATE, seed=4, fade_in=0.0)
+    try:
+        engine.apply(Mix(1.0, (Layer(dc, 1.0),)), ramp=0.0)
+        engine.render(3.0)
+        out = [engine.render(2.0)]
+        steps = [(1.0, 1.0), (1.0, 0.0), (0.3, 0.0), (0.3, 1.0), (0.0, 0.5), (0.8, 0.2)]
+        for drift, presence in steps:
+            engine.apply(Mix(1.0, (Layer(dc, 1.0, drift=drift, presence=presence),)))
+            out.append(engine.render(8.0))
+    finally:
+        engine.close()
+    x = np.concatenate(out)[:, 0].astype(np.float64)
+    assert x.max() > 0.1 * 10 ** (0.5 / 20) or x.min() < 0.1 * 10 ** (-0.5 / 20)  # it moved
+    jump = np.abs(np.diff(x))
+    # gains that glide move a 0.1 level by well under 1e-6 a sample; a step of 0.01 dB
+    # would be 1.2e-4 (float32 output: steps of 7e-9 at 0.1)
+    assert jump.max() < 1e-6, f"a step of {jump.max():.2e} at {jump.argmax() / RATE:.3f} s"
+
+
+def test_the_same_seed_repeats_drift_and_presence_sample_for_sample(dc):
+    def run(seed):
+        engine = Engine("manual", rate=RATE, seed=seed, fade_in=0.0)
+        try:
+            engine.apply(Mix(1.0, (Layer(dc, 1.0, drift=1.0, presence=0.5),)), ramp=0.0)
+            a = engine.render(20.0)
+            engine.apply(Mix(1.0, (Layer(dc, 0.8, drift=0.4, presence=0.2),)))
+            return np.concatenate([a, engine.render(20.0)])
+        finally:
+            engine.close()
+
+    first, again, other = run(21), run(21), run(22)
+    assert np.array_equal(first, again)
+    assert not np.allclose(first, other, atol=1e-4)
