@@ -36,6 +36,7 @@ PARTS = {
     "render_speed": "5. offline render speed",
     "soak": "6. soak",
     "streaming": "file layers streamed from disk (issue 16)",
+    "alive": "drift and now and then (issue 18)",
     "tui": "the mixer's interface (issue 5)",
 }
 

@@ -44,6 +44,7 @@ EXPECTED = {
              "level after the timer's end"],
     "streaming": ["peak RSS, standard mix + 8 Ogg files", "CPU per streamed layer",
                   "reader hung"],
+    "alive": ["`pink` drifting", "while away (stopped)", "alive stage"],
 }
 #: a result that says a part, or a piece of it, did not run (a missing peer tool, a JACK
 #: server that never came up, a sound that no longer exists)

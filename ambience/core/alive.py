@@ -237,11 +237,18 @@ class Presence:
         return [p for p in self._points if t0 < p[0] < t1]
 
     def quiet(self, t: float) -> tuple[float, float]:
-        """The first stretch at or after `t` where the layer is silent throughout:
-        (start, end), `end` infinite when it never returns; (inf, inf) when there is none."""
+        """The stretch where the layer is silent throughout that holds `t` (start <= t <
+        end) or, if none does, the first one after it: (start, end); `end` is infinite when
+        it never comes back, and (inf, inf) means it is never silent again."""
         self._extend(t)
         points = self._points
         i = max(0, bisect.bisect_right(points, (t, math.inf)) - 1)
+        while i + 1 >= len(points) and self._end != math.inf:
+            self._extend(self._end)
+        # a silent stretch holding t may have begun several points earlier
+        if points[i][1] <= 0.0 and (i + 1 == len(points) or points[i + 1][1] <= 0.0):
+            while i > 0 and points[i - 1][1] <= 0.0:
+                i -= 1
         start = None
         while True:
             while i + 1 >= len(points) and self._end != math.inf:
@@ -249,12 +256,12 @@ class Presence:
             ta, va = points[i]
             if i + 1 == len(points):  # held from here on
                 if va <= 0.0:
-                    return (max(ta, t) if start is None else start), math.inf
+                    return (ta if start is None else start), math.inf
                 return math.inf, math.inf
             vb = points[i + 1][1]
             if va <= 0.0 and vb <= 0.0:
                 if start is None:
-                    start = max(ta, t)
+                    start = ta
             elif start is not None:
                 return start, ta
             i += 1

@@ -39,6 +39,7 @@ class AliveStage:
         self._t0 = 0.0
         self._until = math.inf  # engine time the planned envelope lasts until
         self._quiet = (math.inf, math.inf)  # the next silence, engine times
+        self._paused = False
 
     def set(self, now: float, drift: float, presence: float) -> None:
         """Follow `drift` and `presence` from engine time `now` (the first call starts the
@@ -66,11 +67,15 @@ class AliveStage:
             points = [(t - tau, g) for t, g in life.points(tau, tau + AHEAD)]
             self._until = now + AHEAD
         self.env.setList(points)
-        self.env.play()
+        if not self._paused:
+            self.env.play()
         self._find_quiet(tau)
 
     def _find_quiet(self, tau: float) -> None:
+        """The silence at or after schedule time `tau` that is still worth stopping for."""
         a, b = self.life.presence.quiet(tau)
+        while b != math.inf and tau >= b - PREROLL:
+            a, b = self.life.presence.quiet(b)
         self._quiet = (a + self._t0, b + self._t0)
 
     def tend(self, now: float) -> bool:
@@ -79,10 +84,9 @@ class AliveStage:
             return True
         if now >= self._until - RENEW:
             self._plan(now)
+        elif now >= self._quiet[1] - PREROLL:  # this silence is over: find the next
+            self._find_quiet(now - self._t0)
         a, b = self._quiet
-        if now >= b - PREROLL and b != math.inf:  # this silence is over: find the next
-            self._find_quiet(b - self._t0)
-            a, b = self._quiet
         if b - a < MIN_AWAY:
             return True
         return not (a + STOP_MARGIN <= now < b - PREROLL)
@@ -97,6 +101,16 @@ class AliveStage:
             edges += [a + STOP_MARGIN, b - PREROLL]
         later = [e for e in edges if e > now]
         return min(later) if later else now + 1.0
+
+    def pause(self) -> None:
+        """Stop the envelope while the layer is away (a stopped object costs nothing)."""
+        self._paused = True
+        self.env.stop()
+
+    def resume(self, now: float) -> None:
+        """Play the envelope again from where the schedule is at `now`."""
+        self._paused = False
+        self._plan(now)
 
     def close(self) -> None:
         self.env.stop()

@@ -91,19 +91,22 @@ class _Slot:
         self.gain.play()
 
     def tend_alive(self, now: float) -> None:
-        """Stop the layer while "now and then" has it away, start it again before it
-        returns (its gains play on, so it comes back where its envelopes are)."""
+        """Stop the layer and its gains while "now and then" has it away (it then costs
+        nothing), start them again before it returns."""
         run = self.alive.tend(now)
         if run == self.layer.playing:
             return
-        away = [self.post] + ([self.meter] if self.meter is not None else [])
+        parts = [self.gain, self._gains, self.post] + ([self.meter] if self.meter else [])
         if run:
+            self.alive.resume(now)
+            self.gain.setList([(0.0, self.target), (0.001, self.target)])
             self.layer.play()
-            for obj in away:
+            for obj in parts:
                 obj.play()
         else:
-            for obj in away:
+            for obj in parts:
                 obj.stop()
+            self.alive.pause()
             self.layer.stop()
 
     def close(self) -> None:
