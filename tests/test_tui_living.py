@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import tomllib
 
+import pytest
+
 from ambience.core.breathing import guide
 from ambience.core.mix import Layer, Mix
 from ambience.engine import Engine
@@ -30,12 +32,19 @@ class Clock:
         return self.t
 
 
-def make_app() -> AmbienceApp:
+def make_app(levels=None) -> AmbienceApp:
     save_last_session(preset_from_mix(Mix(0.8, (Layer("rain", 0.5), Layer("brown", 0.3))),
                                       "Evening"))
     catalog = Catalog({s.id: s for s in SOUNDS})
     return AmbienceApp("manual", engine_factory=lambda: Engine("manual", catalog=catalog, seed=2),
-                       catalog=catalog, clock=Clock())
+                       catalog=catalog, clock=Clock(), levels=levels)
+
+
+class Reported:
+    """The engine's level snapshot, with the pacer's clock as the engine reports it."""
+
+    def __init__(self) -> None:
+        self.master, self.layers, self.breath = (0.0, 0.0), {}, None
 
 
 async def booted(pilot):
@@ -88,7 +97,8 @@ async def test_row_keys_step_each_setting_the_row_shows_it_and_it_reaches_engine
 
 
 async def test_p_switches_headphones_and_remembers_it_b_paces_the_breath_with_a_guide():
-    app = make_app()
+    reported = Reported()
+    app = make_app(levels=lambda: reported)
     async with app.run_test(size=(80, 24)) as pilot:
         await booted(pilot)
         await pilot.press("p")
@@ -111,7 +121,13 @@ async def test_p_switches_headphones_and_remembers_it_b_paces_the_breath_with_a_
         assert "breathe out" in text(guide_line)
         await pilot.press("B")  # 7 a minute: the guide keeps its place in the breath
         assert app.mix.breathing == 7.0
-        assert app.breath.elapsed() / (60 / 7) == (5.0 / 10.0)
+        assert app.breath.elapsed() / (60 / 7) == pytest.approx(5.0 / 10.0)
+        # once the engine reports its pacer's clock, the guide shows that
+        reported.breath = 1.0
+        app.clock.t += 0.05  # the next tick
+        assert app.breath.elapsed() == 1.0
+        app.clock.t += 0.1  # and runs on between reports
+        assert app.breath.elapsed() == pytest.approx(1.1)
         await pilot.press("b")
         assert app.mix.breathing == 0.0 and not guide_line.display
         await pilot.press("b")  # back on at the rate it had

@@ -230,7 +230,7 @@ class AmbienceApp(App[int]):
                         )
             yield MeterColumn(lambda: ((r, r.read_level) for r in self.all_rows()),
                               scrolled=row_list, id="meters")
-        yield BreathGuide(self.clock, id="breath")
+        yield BreathGuide(self.clock, self.feed.breath, id="breath")
         yield Static("", id="status")
         yield MixerFooter()
 

@@ -273,3 +273,7 @@ class LevelFeed:
     def master(self) -> float:
         snap = self.snapshot()
         return max(snap.master) if snap is not None else 0.0
+
+    def breath(self) -> float | None:
+        """Seconds on the engine's breathing-pacer clock (None: off, or not reported)."""
+        return getattr(self.snapshot(), "breath", None)

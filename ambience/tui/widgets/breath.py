@@ -1,11 +1,14 @@
 """The breath guide: one calm line, a bar that fills while you breathe in and empties while
 you breathe out, shown only while the breathing pacer is on.
 
-It reads `ambience.core.breathing.guide`, the curve the engine's swell follows. Its clock is
-its own: it starts when the pacer is switched on (the moment the mix carrying `breathing`
-goes to the engine, which starts its pacer then), and a change of rate or inhale keeps the
-phase where it is, so the bar never jumps. The widget owns its 10 Hz timer, which runs only
-while the pacer is on and the sound is not paused.
+It reads `ambience.core.breathing.guide`, the curve the engine's swell follows, at the
+engine's own pacer time when the engine reports one (`Levels.breath`, polled with the meters'
+snapshot): the bar then shows what the sound does, whatever the engine's start-up delay, a
+sound server's return or the timer's end did to its clock. Between two reports, and when the
+engine reports none (not started, no sound), the guide runs on its own clock: started when the
+pacer is switched on, and keeping the breath's phase when the rate changes (as the engine's
+pacer does), so the bar never jumps. The widget owns its 10 Hz timer, which runs only while
+the pacer is on and the sound is not paused.
 """
 
 from __future__ import annotations
@@ -29,13 +32,16 @@ class BreathGuide(Widget):
     BreathGuide.-on { display: block; }
     """
 
-    def __init__(self, clock: Callable[[], float], *, id=None) -> None:
+    def __init__(self, clock: Callable[[], float],
+                 engine_time: Callable[[], float | None] = lambda: None, *, id=None) -> None:
         super().__init__(id=id)
         self.clock = clock
+        self.engine_time = engine_time
         self.rate = 0.0
         self.inhale = 0.4
-        self._start = 0.0  # clock time of the phase below
-        self._phase = 0.0  # share of a breath done at `_start`
+        self._at = 0.0  # clock time at which the pacer's clock read `_time`
+        self._time = 0.0
+        self._reported: float | None = None  # the engine's last report
         self.paused = False
         self._ticker = None
 
@@ -45,10 +51,19 @@ class BreathGuide(Widget):
 
     # ------------------------------------------------------------------ state
     def elapsed(self) -> float:
-        """Seconds into the breath cycle, as `guide` takes them (phase kept across changes)."""
+        """Seconds on the pacer's clock, as `guide` takes them: the engine's latest report
+        carried on by the clock, else the guide's own."""
         if not self.rate:
             return 0.0
-        return self._phase * period(self.rate) + (self.clock() - self._start)
+        now = self.clock()
+        try:
+            reported = self.engine_time()
+        except Exception:
+            reported = None
+        if reported is not None and reported != self._reported:
+            self._reported = reported
+            self._time, self._at = reported, now
+        return self._time + (now - self._at)
 
     def set_pacer(self, rate: float, inhale: float) -> None:
         """Follow the mix's pacer: start the clock when it is switched on, keep the phase when
@@ -57,10 +72,11 @@ class BreathGuide(Widget):
             return
         now = self.clock()
         if rate and self.rate:
-            self._phase = (self.elapsed() / period(self.rate)) % 1.0
+            phase = (self.elapsed() / period(self.rate)) % 1.0
+            self._time = phase * period(rate)
         else:
-            self._phase = 0.0
-        self._start = now
+            self._time = 0.0
+        self._at = now
         self.rate, self.inhale = rate, inhale
         self.set_class(bool(rate), "-on")
         self._run()
