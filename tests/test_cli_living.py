@@ -126,3 +126,13 @@ def test_a_seeded_render_of_a_living_mix_repeats_sample_for_sample(tmp_path):
         outs.append(soundfile.read(out)[0])
     assert outs[0].shape == outs[1].shape and np.abs(outs[0]).max() > 1e-3
     assert np.array_equal(outs[0], outs[1])
+
+
+def test_validate_warns_about_an_intensity_on_a_sound_that_has_none(capsys, tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('format = 1\nname = "P"\n[[layers]]\nsound = "pink"\nlevel = 0.5\n'
+                    'intensity = 0.8\n')
+    assert main(["preset", "validate", str(path)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert (f"warning: {path}: layers[1].intensity: `pink` has no intensity, so it changes "
+            "nothing (kept as written)") in out

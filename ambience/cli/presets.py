@@ -181,6 +181,12 @@ def run_validate(args: argparse.Namespace) -> int:
                       f"{len(preset.layers)} layer{'' if len(preset.layers) == 1 else 's'})")
         if missing:
             console.print(f"[yellow]warning:[/] {escape(name)}: {escape(missing_message(missing))}")
+        for index, layer in enumerate(preset.layers, start=1):
+            info = catalog.get(layer.sound) if layer.sound in catalog else None
+            if info is not None and "intensity" in layer.shaping and info.intensity is None:
+                console.print(f"[yellow]warning:[/] {escape(name)}: layers[{index}].intensity: "
+                              f"`{escape(layer.sound)}` has no intensity, so it changes "
+                              "nothing (kept as written)")
     if failed:
         console.print(f"{failed} of {len(args.files)} files have problems")
     return 1 if failed else 0
