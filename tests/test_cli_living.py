@@ -40,11 +40,22 @@ def test_a_presets_pacer_is_turned_off_with_breathing_off():
     assert request("breathe slowly", "--breathing", "8").mix.breathing == 8.0
 
 
-def test_headphones_come_from_the_flag_then_the_users_setting_then_the_presets_hint():
+def test_a_living_mix_renders_in_one_process_a_steady_one_may_share():
+    from ambience.cli.render import lives
+
+    assert not lives(request("--layer", "rain=0.5", "--intensity", "rain=0.9").mix)
+    for flags in (["--drift", "rain=0.1"], ["--now-and-then", "rain=0.9"],
+                  ["--motion", "rain=0.1"], ["--breathing", "4"]):
+        assert lives(request("--layer", "rain=0.5", *flags).mix), flags
+
+
+def test_headphones_come_from_the_flag_then_the_users_setting_then_the_presets_hint(capsys):
     assert request("whispers close by").mix.headphones is True  # no setting: the hint
     assert request("rainy study").mix.headphones is False
     remember_output(False)
     assert request("whispers close by").mix.headphones is False  # the user said speakers
+    assert "“Whispers close by” is made for headphones; --headphones plays it so" in \
+        capsys.readouterr().err
     assert request("whispers close by", "--headphones").mix.headphones is True
     remember_output(True)
     assert request("rainy study").mix.headphones is True

@@ -32,6 +32,14 @@ def error(message: str) -> None:
         f"[bold red]ambience:[/] {escape(message)}")
 
 
+def note(message: str) -> None:
+    """A hint on standard error, not an error."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[dim]{escape(message)}[/]")
+
+
 def add_audio_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--audio", choices=AUDIO_CHOICES, default=argparse.SUPPRESS,
