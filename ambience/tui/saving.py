@@ -115,12 +115,18 @@ def resolve_text(text: str):
 
 
 def mix_summary(mix: Mix, limit: int = 8) -> str:
+    """The mix in one line for the save dialog (with each living layer's marks)."""
+    from ambience.library.describe import glyphs
+
     parts = [
         f"{layer.sound} {round(layer.level * 100)} %" + (" (muted)" if layer.muted else "")
+        + (f" {glyphs(layer, sep='')}" if layer.shaping else "")
         for layer in mix.layers
     ]
     if len(parts) > limit:
         parts = parts[:limit] + [f"+{len(parts) - limit} more"]
+    if mix.breathing:
+        parts.append(f"breathing {mix.breathing:g} a minute")
     return " · ".join(parts) or "no layers"
 
 
