@@ -1,51 +1,60 @@
-"""Fan: steady airflow with a faint, slowly wobbling motor hum.
+"""Fan: steady air with a faint blade rhythm and a soft motor hum.
 
-The airflow is broadband noise, rolled off above ~1.4 kHz and below 70 Hz, swaying a little
-in level. The right channel is the same air a quarter second later through an all-pass
-(uncorrelated, no second generator). The motor is a hum near twice the mains frequency and
-two close blade tones that beat slowly, all drifting together in pitch and level, centred.
-One half-rate sample-and-hold noise (a fan has little above 10 kHz) feeds the air.
+Built from the physics and the figures of real fans (issue 12's audit of a ceiling fan:
+the level pulses at the blade-pass rate, 3.4 Hz with a 2.9 dB swing; stable tonal lines;
+the 4 / 8 / 16 kHz octaves at -14 / -14 / -17 dB re total). The air is full-rate noise with
+a gentle tilt, flat to 16 kHz (no hole, no sample-and-hold); its level pulses with the blade
+pass (blades x rpm / 60, a few hertz for a ceiling fan, drawn per fan) and a little of its
+second harmonic, drifting slowly as the motor's speed wanders. A hum near twice the mains
+frequency and two blade tones beat slowly under it, centred.
+
+Stereo: a shared and an independent noise blended (correlation 0.7): the air fills the
+room, the bass stays mono-safe.
 """
 
 from __future__ import annotations
 
 from ambience.engine.source import Source, pyo
-from ambience.engine.sounds._tables import table_random
+from ambience.engine.sounds._stereo import noise_pair
 
-# Gain that puts the fan at -23 LUFS at slider 1.0 (measured by the loudness test).
-FAN_GAIN = 0.271
-#: the motor's level against the air (peak amplitude of each tone before FAN_GAIN)
-HUM_LEVEL = 0.07
-#: the right channel's delay in samples (a whole number: no interpolation dulling the air)
-DECORRELATE_DELAY = 11987
+#: gain that puts the fan at -23 LUFS at slider 1.0 (measured by the loudness test)
+FAN_GAIN = 0.18
+CORRELATION = 0.7
+#: the air: white noise plus its low-passed copy (the tilt)
+BODY_HZ, BODY_LEVEL, AIR_LEVEL = 700.0, 2.5, 0.3
+#: blade pass (Hz, drawn per fan) and how deep it pulses the air (fraction), 2nd harmonic
+BLADE_HZ = (3.0, 4.5)
+BLADE_DEPTH, BLADE_SECOND = 0.16, 0.05
+#: the motor's tones (Hz at nominal speed) and their level against the air
+TONES = (118.0, 173.0, 173.7)
+HUM_LEVEL = 0.05
 
 
 class Fan(Source):
     def build(self):
         own = self.own
-        sr = float(self.options.get("sr", 48000))
-        raw = table_random(self, 24000, interpolate=False)
+        left, right = noise_pair(self, CORRELATION)
+        # the motor's speed wanders a little; everything turning follows it
+        drift = own(pyo.Randi(0.985, 1.015, freq=0.13))
+        blade = own(pyo.Sig(drift, mul=self.rng.uniform(*BLADE_HZ)))
+        second = own(pyo.Sig(blade, mul=2.0))
+        pulse = own(pyo.Sine(freq=blade, mul=BLADE_DEPTH, add=1.0))
+        pulse2 = own(pyo.Sine(freq=second, mul=BLADE_SECOND, add=pulse))
         # low-passed noise switched on at full level would start with a step: fade it in
         start = own(pyo.Fader(fadein=0.05, mul=FAN_GAIN))
-        sway = own(pyo.Randi(0.85, 1.0, freq=0.25, mul=start))
-        low_cut = own(pyo.ButHP(raw, 70.0))
-        air = own(pyo.Biquad(low_cut, freq=1400.0, q=0.6, type=0, mul=sway))
-        late = own(pyo.Delay(air, delay=DECORRELATE_DELAY / sr,
-                             maxdelay=(DECORRELATE_DELAY + 64) / sr))
-        air_r = own(pyo.Allpass(late, delay=211 / sr, feedback=0.5, maxdelay=275 / sr))
-        # the motor: a hum near twice the mains frequency and the blades' tone, both
-        # drifting a little in pitch and level
-        drift = own(pyo.Randi(0.985, 1.015, freq=0.13))
-        hum_f = own(pyo.Sig(drift, mul=118.0))
-        blade_f = own(pyo.Sig(drift, mul=173.0))
-        # a second blade tone a little sharp: the two beat, a slow wobble
-        beat_f = own(pyo.Sig(drift, mul=173.7))
+        sway = own(pyo.Randi(0.92, 1.0, freq=0.25, mul=start))
+        level = own(pulse2 * sway)
+        sides = [own(pyo.Tone(raw, freq=BODY_HZ, mul=BODY_LEVEL, add=own(raw * AIR_LEVEL)))
+                 for raw in (left, right)]
+        air = [own(side * level) for side in sides]
+
         hum_level = own(pyo.Randi(0.5, 1.0, freq=0.2, mul=HUM_LEVEL * FAN_GAIN))
-        hum = own(pyo.Sine(freq=[hum_f, blade_f, beat_f], mul=hum_level))
+        freqs = [own(pyo.Sig(drift, mul=f)) for f in TONES]
+        hum = own(pyo.Sine(freq=freqs, mul=hum_level))
         motor = own(pyo.Mix(hum, voices=1))
-        left = own(pyo.Mix([air, motor], voices=1))
-        right = own(pyo.Mix([air_r, motor], voices=1))
-        return own(pyo.Mix([left, right], voices=2))
+        left_out = own(pyo.Sig(air[0], add=motor))
+        right_out = own(pyo.Sig(air[1], add=motor))
+        return own(pyo.Mix([left_out, right_out], voices=2))
 
 
 SOUNDS = {"fan": Fan}

@@ -1,20 +1,30 @@
-"""Stream: a babbling brook, dense small bubbles over running water.
+"""Stream: a babbling brook, running water with bubbles and splashes.
 
-The water is band-passed noise swelling and ebbing a few times a second (left and right
-independently), which gives the never-still rush of a brook. On top, twenty-odd
-bubbles a second: each a short sine whose pitch rises as it dies away (a small air bubble
-ringing at its resonance), with its own random time, pitch, level and position. Bubbles
-run on two voices that take turns so none is cut short. One cheap band-limited random
-source (`Randi` at 6 kHz) feeds the water.
+Built from the figures of real running water (issue 12's audit of a river: most energy at
+300 Hz-3 kHz, the 4 / 8 / 16 kHz octaves at -8 / -10 / -17 dB re total, 7 splashes a second
+4 ms wide, the level modulated mostly at 2-10 Hz, channels correlating 0.8 and 0.97 below
+300 Hz). The flow is full-rate noise (no hole: the old source interpolated 6000 values a
+second and left nothing above 4 kHz), a broad band plus some of the plain noise for the
+highs, gurgling at a few hertz a little differently on each side. On top, bubbles (a short
+sine whose pitch rises as it dies, as an air bubble rings) on two voices that take turns,
+and splashes (2-5 ms bright clicks, levels exponential in dB).
+
+Stereo: a shared and an independent noise blended (correlation 0.8); bubbles and splashes
+placed across the bed of the stream.
 """
 
 from __future__ import annotations
 
 from ambience.engine.source import Source, pyo
 from ambience.engine.sounds._events import alternating_ticks
+from ambience.engine.sounds._stereo import noise_pair
 
 #: output gain that puts the stream at -23 LUFS at slider 1.0 (measured by the loudness test)
-STREAM_GAIN = 1.04
+STREAM_GAIN = 1.89
+CORRELATION = 0.8
+#: the flow: a broad band (centre Hz, q) plus the noise low-passed high up (its highs)
+WATER_HZ, WATER_Q, WATER_LEVEL = 700.0, 0.3, 0.2
+HIGHS_HZ, HIGHS_LEVEL = 5000.0, 0.05
 #: bubble voices, gaps between bubbles (s), bubble length (s) and resonance (Hz)
 VOICES = 2
 MIN_GAP, MAX_GAP = 0.032, 0.1
@@ -22,49 +32,58 @@ BUBBLE_DUR = (0.016, 0.062)
 BUBBLE_FREQ = (380.0, 1900.0)
 #: how far a bubble's pitch rises as it dies away (x the starting pitch)
 BUBBLE_RISE = 0.45
-BUBBLE_LEVEL = 0.42
-WATER_LEVEL = 0.16
-#: centre of the water's band (Hz)
-WATER_HZ = 950.0
+BUBBLE_LEVEL = 0.3
+#: splashes: gaps (s), length (s), band (Hz, q), level spread (dB) and level
+SPLASH_GAP = (0.02, 0.5)
+SPLASH_DUR = (0.002, 0.005)
+SPLASH_HZ, SPLASH_Q = 4000.0, 0.7
+SPLASH_RANGE_DB, SPLASH_MEAN_DB = 18.0, 3.5
+SPLASH_LEVEL = 1.0
 
 
 class Stream(Source):
     def build(self):
         own = self.own
-        src = own(pyo.Randi(-1.0, 1.0, freq=6000))
+        left, right = noise_pair(self, CORRELATION)
 
-        # running water: a broad band whose centre wanders, a little differently per side
-        late = own(pyo.Delay(src, delay=0.0093, maxdelay=0.02))
-        # the gurgle: fast random swells, different on each side (a filter whose centre
-        # moved would cost three times as much: pyo recomputes it every sample)
-        gurgle = own(pyo.Randi(0.45 * WATER_LEVEL, WATER_LEVEL, freq=[4.1, 3.3]))
-        water = own(pyo.Reson([src, late], freq=WATER_HZ, q=0.8, mul=gurgle))
+        # running water: fast random swells, a little different per side
+        gurgle = own(pyo.Randi(0.5 * WATER_LEVEL, WATER_LEVEL, freq=[4.1, 3.3]))
+        sides = []
+        for i, raw in enumerate((left, right)):
+            highs = own(pyo.Tone(raw, freq=HIGHS_HZ, mul=HIGHS_LEVEL))
+            sides.append(own(pyo.ButBP(raw, freq=WATER_HZ, q=WATER_Q, mul=gurgle[i], add=highs)))
 
         # bubbles
         self._table = pyo.ExpTable([(0, 0.0), (500, 1.0), (8191, 0.0)], exp=4, inverse=True)
         tick = alternating_ticks(self, MIN_GAP, MAX_GAP, VOICES, dist=4)
-        # more soft bubbles than loud ones
         level = own(pyo.TrigXnoise(tick, dist=1, mul=BUBBLE_LEVEL))
         start = own(pyo.TrigRand(tick, BUBBLE_FREQ[0], BUBBLE_FREQ[1], init=800))
         # a bigger bubble rings lower and longer
         span = (BUBBLE_DUR[1] - BUBBLE_DUR[0]) / (BUBBLE_FREQ[1] - BUBBLE_FREQ[0])
         dur = own(pyo.Sig(start, mul=-span, add=BUBBLE_DUR[1] + span * BUBBLE_FREQ[0]))
         env = own(pyo.TrigEnv(tick, self._table, dur=dur, mul=level))
-        # the pitch rises as the bubble dies away: by up to BUBBLE_RISE for the loudest
-        # bubbles, less for soft ones
         glide = own(pyo.Sig(env, mul=-BUBBLE_RISE / BUBBLE_LEVEL, add=1.0 + BUBBLE_RISE))
         pitch = own(start * glide)
         ring = own(pyo.Sine(freq=pitch, mul=env))
-        # position (0 left, 1 right), panned with plain products: a panner object costs
-        # ten times more
         pos = own(pyo.TrigRand(tick, 0.15, 0.85, init=0.5))
-        left = own(ring * own(pyo.Sig(pos, mul=-1.0, add=1.0)))
-        right = own(ring * pos)
-        bubbles_l = own(pyo.Mix(left, voices=1))
-        bubbles_r = own(pyo.Mix(right, voices=1))
+        bubbles_l = own(pyo.Mix(own(ring * own(pyo.Sig(pos, mul=-1.0, add=1.0))), voices=1))
+        bubbles_r = own(pyo.Mix(own(ring * pos), voices=1))
 
-        # water: (left, right)
-        return own(pyo.Mix([water, bubbles_l, bubbles_r], voices=2, mul=STREAM_GAIN))
+        # splashes
+        splash = alternating_ticks(self, SPLASH_GAP[0], SPLASH_GAP[1], 1, dist=4)
+        db = own(pyo.TrigXnoise(splash, dist=4, x1=SPLASH_RANGE_DB / SPLASH_MEAN_DB,
+                                mul=SPLASH_RANGE_DB, add=-SPLASH_RANGE_DB))
+        amp = own(pyo.DBToA(db, mul=SPLASH_LEVEL))
+        self._click = pyo.ExpTable([(0, 0.0), (200, 1.0), (8191, 0.0)], exp=4, inverse=True)
+        sdur = own(pyo.TrigRand(splash, SPLASH_DUR[0], SPLASH_DUR[1], init=SPLASH_DUR[0]))
+        senv = own(pyo.TrigEnv(splash, self._click, dur=sdur, mul=amp))
+        click = own(pyo.ButBP(own(left * senv), freq=SPLASH_HZ, q=SPLASH_Q))
+        where = own(pyo.TrigRand(splash, 0.2, 0.8, init=0.5))
+        splashes = own(pyo.SPan(click, outs=2, pan=where))
+
+        left_out = own(pyo.Sig(sides[0], add=bubbles_l))
+        right_out = own(pyo.Sig(sides[1], add=bubbles_r))
+        return own(pyo.Mix([left_out, right_out, splashes], voices=2, mul=STREAM_GAIN))
 
 
 SOUNDS = {"stream": Stream}
