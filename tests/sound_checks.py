@@ -406,3 +406,21 @@ def rolls(x: np.ndarray, rate: int, prominence: float = 10.0, min_gap: float = 1
                     "bright_peak_hz": rolloff(x[at - rate // 2: at + rate // 2], rate),
                     "bright_later_hz": rolloff(x[at + 19 * rate // 2: at + 21 * rate // 2], rate)})
     return out
+
+
+def rhythm(x: np.ndarray, rate: int, lo: float = 1.5, hi: float = 8.0,
+           window: float = 0.01) -> tuple[float, float, float]:
+    """A steady pulse of the level (a fan's blade pass): (its rate Hz, how far its line in
+    the spectrum of the `window` dB levels stands over that spectrum's median from `lo` to
+    4 x `hi` Hz, dB; its swing, the peak-to-peak dB of the levels band-passed around it)."""
+    lv = levels_db(x, rate, window)
+    lv = lv - lv.mean()
+    fs = 1 / window
+    f, p = signal.welch(lv, fs=fs, nperseg=min(len(lv), int(20 * fs)))
+    sel = (f >= lo) & (f <= hi)
+    i = np.flatnonzero(sel)[np.argmax(p[sel])]
+    wide = (f >= lo) & (f <= 4 * hi)
+    stands = float(10 * np.log10(p[i] / np.median(p[wide])))
+    sos = signal.butter(2, [f[i] / 1.2, f[i] * 1.2], "bandpass", fs=fs, output="sos")
+    swing = 2 * np.sqrt(2) * float(np.std(signal.sosfiltfilt(sos, lv)))
+    return float(f[i]), stands, swing

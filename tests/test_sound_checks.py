@@ -73,3 +73,28 @@ def test_slow_peaks_are_found_in_a_surging_level():
     x = noise(60.0) * env[:, None]
     times, heights, _ = S.swells(x, RATE, prominence=6.0)
     assert len(times) == int(np.sum(starts < 58))
+
+
+def test_a_pulse_of_the_level_is_a_rhythm_and_plain_noise_has_none():
+    t = np.arange(30 * RATE) / RATE
+    swing_db = 3.0  # peak to peak
+    pulsed = noise(30.0) * 10 ** (swing_db / 40 * np.sin(2 * np.pi * 3.4 * t))[:, None]
+    rate, stands, swing = S.rhythm(pulsed, RATE)
+    assert abs(rate - 3.4) <= 0.1 and stands > 15.0
+    assert abs(swing - swing_db) < 0.6, swing
+    assert S.rhythm(noise(30.0), RATE)[1] < 12.0
+
+
+def test_a_roll_is_measured_with_its_decay_and_after_rumbles():
+    t = np.arange(40 * RATE) / RATE
+    decay = 3.5 / 20 * np.log(10)  # 3.5 dB/s
+
+    def roll(at, height):
+        return np.where(t < at, 0.0, height * np.exp(-decay * (t - at)))
+
+    env = np.maximum.reduce([roll(10.0, 1.0), roll(15.0, 0.5), roll(18.5, 0.4), np.full_like(t, 0.05)])
+    found = S.rolls(noise(40.0) * env[:, None], RATE)
+    assert len(found) == 1, found
+    r = found[0]
+    assert abs(r["time"] - 10.0) < 0.3 and 22.0 <= r["height_db"] <= 27.0, r
+    assert abs(r["decay_db_per_s"] - 3.5) < 0.5 and r["after_rumbles"] == 2, r

@@ -1,9 +1,10 @@
 """Behaviour of the nature sounds rain, thunder, wind, waves and stream, each rendered alone.
 
 The shared quality bars (loudness, peaks, repetition, clicks) live in test_sound_quality.py;
-these pin what makes each sound itself: rain has drops, thunder rolls are rare and swell in
-slowly, wind moves like the reference recording, waves move across the stereo field (their
-surges: tests/test_sounds_beds.py), and a stream babbles with bubbles of many pitches.
+these pin what makes each sound itself: rain has drops, thunder rolls are rare and rise out
+of a rumble that never drops out (their shape: tests/test_sounds_beds.py), wind moves like
+the reference recording, waves move across the stereo field (their surges:
+tests/test_sounds_beds.py), and a stream babbles with bubbles of many pitches.
 """
 
 from __future__ import annotations
@@ -102,21 +103,24 @@ def test_thunder_rolls_are_rare_and_separated():
     assert 2 <= len(onsets) <= 14, f"{len(onsets)} rolls in 3 minutes"
 
 
-def test_thunder_never_sudden_loud_or_silent():
+def test_thunder_rumble_never_drops_out_and_no_roll_is_a_step():
+    # the rolls themselves (15-25 dB over the rumble, rising in 0.5-1 s, decaying 3-4 dB/s,
+    # after-rumbles): tests/test_sounds_beds.py
     x = render("thunder", 180.0)
     total = both(window_db(x, 0.5))
     floor = np.percentile(total, 10)
-    steepest = np.max(total[2:] - total[:-2])  # rise over one second
-    assert steepest < 6.5, f"a roll rises {steepest:.1f} dB in one second"
-    assert total.max() - floor < 14.0, f"a roll {total.max() - floor:.1f} dB over the rumble"
     assert total.min() > floor - 6.0, "the rumble between rolls drops out"
+    steepest = np.max(total[1:] - total[:-1])  # rise over half a second
+    assert steepest < 18.0, f"a roll rises {steepest:.1f} dB in half a second: a step"
 
 
-def test_thunder_is_low_passed_like_distant_thunder():
+def test_thunder_is_mostly_low_with_a_little_brightness_from_its_rolls():
+    # distant thunder lives below 400 Hz; the old thunder had nothing above 1 kHz, where a
+    # real roll's peak reaches (issue 12: 95 % roll-off about 1.3 kHz at the peak)
     x = render("thunder", 180.0)
     f, p = signal.welch(A.mono(x), fs=RATE, nperseg=8192)
     assert p[f < 400].sum() / p.sum() > 0.85
-    assert p[f > 1000].sum() / p.sum() < 0.005
+    assert 0.005 < p[f > 1000].sum() / p.sum() < 0.06
 
 
 # ---------------------------------------------------------------------------------- wind

@@ -20,11 +20,11 @@ from ambience.engine.sounds._events import alternating_ticks
 from ambience.engine.sounds._stereo import noise_pair
 
 #: output gain that puts the stream at -23 LUFS at slider 1.0 (measured by the loudness test)
-STREAM_GAIN = 1.89
+STREAM_GAIN = 1.78
 CORRELATION = 0.8
 #: the flow: a broad band (centre Hz, q) plus the noise low-passed high up (its highs)
 WATER_HZ, WATER_Q, WATER_LEVEL = 700.0, 0.3, 0.2
-HIGHS_HZ, HIGHS_LEVEL = 5000.0, 0.05
+HIGHS_HZ, HIGHS_LEVEL = 9000.0, 0.05
 #: bubble voices, gaps between bubbles (s), bubble length (s) and resonance (Hz)
 VOICES = 2
 MIN_GAP, MAX_GAP = 0.032, 0.1
@@ -34,11 +34,11 @@ BUBBLE_FREQ = (380.0, 1900.0)
 BUBBLE_RISE = 0.45
 BUBBLE_LEVEL = 0.3
 #: splashes: gaps (s), length (s), band (Hz, q), level spread (dB) and level
-SPLASH_GAP = (0.02, 0.5)
+SPLASH_GAP = (0.02, 0.3)
 SPLASH_DUR = (0.002, 0.005)
 SPLASH_HZ, SPLASH_Q = 4000.0, 0.7
 SPLASH_RANGE_DB, SPLASH_MEAN_DB = 18.0, 3.5
-SPLASH_LEVEL = 1.0
+SPLASH_LEVEL = 1.5
 
 
 class Stream(Source):
@@ -50,7 +50,7 @@ class Stream(Source):
         gurgle = own(pyo.Randi(0.5 * WATER_LEVEL, WATER_LEVEL, freq=[4.1, 3.3]))
         sides = []
         for i, raw in enumerate((left, right)):
-            highs = own(pyo.Tone(raw, freq=HIGHS_HZ, mul=HIGHS_LEVEL))
+            highs = own(pyo.ButLP(raw, freq=HIGHS_HZ, mul=HIGHS_LEVEL))
             sides.append(own(pyo.ButBP(raw, freq=WATER_HZ, q=WATER_Q, mul=gurgle[i], add=highs)))
 
         # bubbles
