@@ -44,6 +44,8 @@ SLIDER_RAMP = 0.05
 TOGGLE_RAMP = 1.5
 #: fade-in at the start of playback
 START_FADE = 3.0
+#: glide of an intensity change (a sound's character moves over seconds, not in steps)
+INTENSITY_GLIDE = 2.0
 #: how long after its ramp a silent layer is stopped
 STOP_MARGIN = 0.1
 
@@ -156,6 +158,7 @@ class Engine:
         #: sounds of the current mix that could not be built, with the reason
         self.problems: dict[str, str] = {}
         self._mix = Mix()
+        self._applying = self._mix  # the mix `apply` is moving to (new layers' intensity)
         self._frames = 0
         #: engine time of the next drift/presence chore (`_tend_alive`)
         self._alive_due = math.inf
@@ -227,6 +230,7 @@ class Engine:
             old_gains = old.gains()
             new_gains = mix.gains()
             now = self.time()
+            self._applying = mix
             for sound in list(dict.fromkeys([*old_gains, *new_gains, *self._slots])):
                 target = new_gains.get(sound, 0.0)
                 if sound in self.problems:
@@ -242,6 +246,7 @@ class Engine:
                     t = TOGGLE_RAMP if toggled else SLIDER_RAMP
                 try:
                     self._move(sound, target, t, now)
+                    self._shape(sound, mix, ramp)
                 except EngineError as exc:
                     self.problems[sound] = str(exc)
                     failures[sound] = str(exc)
@@ -282,6 +287,15 @@ class Engine:
                     due = min(due, slot.alive.due(now))
             self._alive_due = due
 
+    def _shape(self, sound: str, mix: Mix, ramp: float | None) -> None:
+        """Glide a playing layer's intensity to the mix's (a crossfading `ramp` sets the
+        glide, at least 50 ms; otherwise `INTENSITY_GLIDE`)."""
+        slot, layer = self._slots.get(sound), mix.layer(sound)
+        if (slot is not None and layer is not None and hasattr(slot.layer, "set_intensity")
+                and layer.intensity != slot.layer.intensity):
+            glide = INTENSITY_GLIDE if ramp is None else max(ramp, SLIDER_RAMP)
+            slot.layer.set_intensity(layer.intensity, glide)
+
     def _start(self, sound: str) -> _Slot:
         try:
             info = self.catalog.resolve(sound)
@@ -290,7 +304,11 @@ class Engine:
         self._seeds += 1
         seed = None if self._seed is None else self._seed * 1000 + self._seeds
         known = self.master.stream_ids()
-        layer = self._layer_factory(info, {"seed": seed})
+        extra: dict = {"seed": seed}
+        shaped = self._applying.layer(sound)  # built at the intensity it is asked for
+        if info.intensity is not None and shaped is not None:
+            extra["intensity"] = shaped.intensity
+        layer = self._layer_factory(info, extra)
         slot = _Slot(sound, layer)
         if self._metering:
             slot.enable_meter()

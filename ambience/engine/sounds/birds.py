@@ -21,8 +21,9 @@ Cost: per voice one oscillator, one phasor, two table readers and an envelope; o
 from __future__ import annotations
 
 import math
+import random
 
-from ambience.engine.source import Source, pyo
+from ambience.engine.source import GLIDE, Source, _between, pyo
 from ambience.engine.sounds._floor import floor
 
 #: calibrates the layer to about -23 LUFS at slider 1.0
@@ -43,6 +44,16 @@ BIRDS = (
 )
 #: the voices: kind of bird, distance (0 near .. 1 far: softer, duller, wetter)
 VOICES = ((0, 0.0), (1, 0.2), (0, 0.5), (2, 0.9))
+#: one more voice for a dawn chorus, above intensity 0.5 only (with its own generator, so that
+#: the first four sing at 0.5 exactly what they sang before intensity existed; stopped, so
+#: free, until the intensity first calls it: a voice costs about 0.09 % of a core)
+CHORUS = ((1, 0.6),)
+#: intensity (a few birds 0, as designed 0.5, dawn chorus 1): from which intensity each voice
+#: (VOICES, then CHORUS) sings; the silence between songs (x, points spaced evenly 0..1)
+SINGS_FROM = (0.0, 0.0, 0.2, 0.35, 0.6)
+INT_GAPS = (2.0, 1.0, 0.45)
+#: the output gain that holds the loudness (measured at intensity 0, 0.25, ... 1)
+INT_LOUDNESS = (1.0, 1.0, 1.0, 1.0, 0.87)
 #: phrases per song, the pause between phrases and the silence between songs (s)
 PHRASES = (2, 3)
 BREAK = (0.05, 0.15)
@@ -95,9 +106,13 @@ def _syllables() -> dict[str, list[float]]:
 class _Bird:
     """One voice: one kind of bird at one distance, singing songs of varied phrases."""
 
-    def __init__(self, layer: Birds, tables: dict, kind: int, distance: float):
+    def __init__(self, layer: Birds, tables: dict, kind: int, distance: float,
+                 sings_from: float, rng=None):
         own = layer.own
+        first = len(layer._objects)
         self.layer = layer
+        self.rng = rng or layer.rng
+        self.sings_from = sings_from
         self.tables = tables
         self.spec = BIRDS[kind]
         self.distance = distance
@@ -117,11 +132,13 @@ class _Bird:
         tone = tables["tone%d" % kind]
         self.tone = own(pyo.Osc(tone, freq=self.pitch, mul=self.amp))
         self.out = own(pyo.Sig(self.tone, mul=[0.0, 0.0]))
+        #: the voice's own objects, to start and stop it alone (a chorus voice)
+        self.objects = layer._objects[first:]
 
     def call(self) -> None:
         """At each trigger: shape the phrase that starts 30 ms later (everything is silent
         now), then set the wait before the next phrase, or the next song."""
-        rng = self.layer.rng
+        rng = self.rng
         spec = self.spec
         self.calls += 1
         if self.phrases_left <= 0:
@@ -129,6 +146,8 @@ class _Bird:
             self.phrases_left = rng.randint(*PHRASES)
             far = 10 ** (-14 * self.distance / 20)
             self.level = 0.0 if self.calls == 1 else rng.uniform(*spec["level"]) * far
+            if self.layer.intensity < self.sings_from:
+                self.level = 0.0  # this bird is not there at this intensity
             self.where = rng.uniform(0.1, 0.9)
         self.phrases_left -= 1
         rate = rng.uniform(*spec["rate"])
@@ -155,7 +174,7 @@ class _Bird:
         elif self.phrases_left > 0:
             wait = length + rng.uniform(*BREAK)
         else:
-            wait = length + rng.uniform(*GAP)
+            wait = length + rng.uniform(*GAP) * _between(INT_GAPS, self.layer.intensity, True)
         self.metro.setTime(wait)
 
 
@@ -170,20 +189,48 @@ class Birds(Source):
         for k, spec in enumerate(BIRDS):
             tables["tone%d" % k] = pyo.HarmTable([1.0, spec["second"], 0.015])
         self._tables = tables  # tables do not play; keep them referenced here
-        self._birds = [_Bird(self, tables, kind, distance) for kind, distance in VOICES]
+        self._birds = [_Bird(self, tables, kind, distance, sings_from)
+                       for (kind, distance), sings_from in zip(VOICES, SINGS_FROM)]
         # the forest bed: one noise in the middle (half the cost of a noise per ear; the
         # reference's bed is correlated 0.4-0.6 between the ears), the wood's reverb of it
         # adding a little width
         bed = floor(self, BED[0] / BIRDS_GAIN, high=BED[1], stereo=False)
-        dry = self.own(pyo.Mix([b.out for b in self._birds] + [bed], voices=2))
+        chorus = [_Bird(self, tables, kind, distance, sings_from,
+                        random.Random(self.seed * 31 + k))
+                  for k, ((kind, distance), sings_from)
+                  in enumerate(zip(CHORUS, SINGS_FROM[len(VOICES):]))]
+        self._birds += chorus
+        self._chorus = chorus
+        # (the chorus after the bed: silent, it adds exact zeros to the sum of before)
+        dry = self.own(pyo.Mix([b.out for b in self._birds[:len(VOICES)]] + [bed]
+                               + [b.out for b in chorus], voices=2))
         size, damp, wet = WOOD
         wood = self.own(pyo.Freeverb(dry, size=size, damp=damp, bal=1.0, mul=wet))
-        return self.own(pyo.Mix([dry, wood], voices=2, mul=BIRDS_GAIN))
+        loudness = self.knob(*INT_LOUDNESS, log=True)
+        return self.own(pyo.Mix([dry, wood], voices=2, mul=self.own(loudness * BIRDS_GAIN)))
+
+    def play(self) -> None:
+        """Start the layer, leaving a chorus voice stopped (free) below its intensity."""
+        super().play()
+        for bird in self._chorus:
+            if self.intensity < bird.sings_from:
+                for obj in bird.objects:
+                    obj.stop()
+
+    def set_intensity(self, value: float, glide: float = GLIDE) -> None:
+        """A chorus voice starts (silent, then singing from its next song) once called;
+        below its intensity again it stays running but silent (it never stops mid-song)."""
+        super().set_intensity(value, glide)
+        for bird in self._chorus:
+            if self.playing and self.intensity >= bird.sings_from and not bird.metro.isPlaying():
+                for obj in bird.objects:
+                    obj.play()
 
     def close(self) -> None:
         """Also drop the voices: their callbacks refer back to the layer (a cycle)."""
         super().close()
         self._birds = []
+        self._chorus = []
 
 
 SOUNDS = {"birds": Birds}

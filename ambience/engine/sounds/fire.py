@@ -44,6 +44,15 @@ POP_CHANCE = 0.1
 POP_DUR, POP_HZ = 0.025, 1500.0
 POP_LEVEL = 4.0
 
+#: intensity (embers 0, as designed 0.5, blaze 1; points spaced evenly from 0 to 1): how
+#: often it crackles and pops, the roar's and the gas hiss's level
+INT_CRACKLES = (0.25, 1.0, 2.5)
+INT_POPS = (0.3, 1.0, 3.0)
+INT_ROAR = (0.3, 1.0, 2.2)
+INT_HISS = (0.5, 1.0, 1.6)
+#: the output gain that holds the loudness (measured at intensity 0, 0.25, ... 1)
+INT_LOUDNESS = (1.556, 1.274, 1.0, 0.782, 0.628)
+
 
 class Fire(Source):
     def build(self):
@@ -51,14 +60,24 @@ class Fire(Source):
         left, right = noise_pair(self, CORRELATION)
 
         # the roar: shared by both channels, flickering, breathing
+        crackling = self.knob(*INT_CRACKLES, log=True)
+        popping = self.knob(*INT_POPS, log=True)
+        roaring = self.knob(*INT_ROAR, log=True)
+        hissing = self.knob(*INT_HISS, log=True)
+        loudness = self.knob(*INT_LOUDNESS, log=True)
+        # the crackles' largest sample stays CRACKLE_PEAK at the output, whatever the gain
+        # (also while it glides), and a pop keeps its level
+        unheld = own(pyo.Pow(loudness, -1.0))
+        limit = own(pyo.Sig(unheld, mul=CRACKLE_PEAK / FIRE_GAIN))
+
         breath = own(pyo.Randi(0.5, 1.0, freq=0.6))
         low = own(pyo.Tone(left, freq=ROAR_HZ, mul=ROAR_DRIVE))
         lapped = own(pyo.Clip(low, -0.9, 0.9))
-        roar = own(pyo.ButHP(lapped, freq=ROAR_HP_HZ, mul=own(breath * ROAR_LEVEL)))
+        roar = own(pyo.ButHP(lapped, freq=ROAR_HP_HZ, mul=own(own(breath * ROAR_LEVEL) * roaring)))
 
         # body and hiss per side
         hiss_swell = own(pyo.Randi(0.2, 1.0, freq=0.9))
-        hiss_amp = own(hiss_swell * own(hiss_swell * HISS_LEVEL))
+        hiss_amp = own(own(hiss_swell * own(hiss_swell * HISS_LEVEL)) * hissing)
         sides = []
         for raw in (left, right):
             # the hiss is the white noise itself, swelling; the body its low-passed copy,
@@ -68,7 +87,7 @@ class Fire(Source):
 
         # crackles
         onset = own(pyo.Linseg([(0.0, 0.0), (0.05, 1.0)]))
-        chance = own(pyo.Randi(CHANCE[0], CHANCE[1], freq=0.3, mul=onset))
+        chance = own(pyo.Randi(CHANCE[0], CHANCE[1], freq=0.3, mul=own(onset * crackling)))
         beat = own(pyo.Metro(time=0.004))
         hits = own(pyo.Percent(beat, percent=chance))
         db = own(pyo.TrigXnoise(hits, dist=4, x1=CRACKLE_RANGE_DB / CRACKLE_MEAN_DB,
@@ -78,18 +97,19 @@ class Fire(Source):
         dur = own(pyo.TrigRand(hits, CRACKLE_DUR[0], CRACKLE_DUR[1], init=CRACKLE_DUR[0]))
         env = own(pyo.TrigEnv(hits, self._shape, dur=dur, mul=level))
         bright = own(pyo.ButBP(own(right * env), freq=CRACKLE_HZ, q=CRACKLE_Q))
-        capped = own(pyo.Clip(bright, -CRACKLE_PEAK / FIRE_GAIN, CRACKLE_PEAK / FIRE_GAIN))
+        capped = own(pyo.Clip(bright, own(pyo.Sig(limit, mul=-1.0)), limit))
         where = own(pyo.TrigRand(hits, 0.15, 0.85, init=0.5))
         crackles = own(pyo.SPan(capped, outs=2, pan=where))
 
         # pops: a knot bursting now and then, placed where the last crackle was
-        pops = own(pyo.Percent(beat, percent=POP_CHANCE))
+        pops = own(pyo.Percent(beat, percent=own(popping * POP_CHANCE)))
         self._pop = pyo.ExpTable([(0, 0.0), (400, 1.0), (8191, 0.0)], exp=3, inverse=True)
-        penv = own(pyo.TrigEnv(pops, self._pop, dur=POP_DUR, mul=POP_LEVEL))
+        penv = own(pyo.TrigEnv(pops, self._pop, dur=POP_DUR, mul=own(unheld * POP_LEVEL)))
         knot = own(pyo.Biquad(own(left * penv), freq=POP_HZ, q=1.2, type=2))
         popped = own(pyo.SPan(knot, outs=2, pan=where))
 
-        return own(pyo.Mix([sides[0], sides[1], crackles, popped], voices=2, mul=FIRE_GAIN))
+        return own(pyo.Mix([sides[0], sides[1], crackles, popped], voices=2,
+                           mul=own(loudness * FIRE_GAIN)))
 
 
 SOUNDS = {"fire": Fire}

@@ -37,6 +37,14 @@ SECOND = [1.6, 1.9, 2.2, 2.6, 3.1]
 #: the room's floor (RMS)
 ROOM_TONE = 0.0004
 
+#: intensity (slow 0, as designed 0.5, busy 1; points spaced evenly from 0 to 1): the time
+#: between keys (x), the length of a burst of typing (x) and the pause after it (x)
+INT_KEYS = (1.5, 1.0, 0.7)
+INT_BURSTS = (0.6, 1.0, 1.8)
+INT_PAUSES = (1.5, 1.0, 0.5)
+#: the output gain that holds the loudness (measured at intensity 0, 0.25, ... 1)
+INT_LOUDNESS = (1.16, 1.12, 1.0, 0.94, 0.89)
+
 
 def _bump(out: list[float], start: float, rise: float, tail: float, level: float) -> None:
     """Add a click to `out` (positions are fractions of the table): a quick smooth rise
@@ -77,9 +85,13 @@ class Keyboard(Source):
         own = self.own
         noise = table_noise(self, 3.0)
         # sentences: 2-7 s of typing, then 1-5 s of thought
+        keys_gap = self.knob(*INT_KEYS, log=True)
+        bursts = self.knob(*INT_BURSTS, log=True)
+        pauses = self.knob(*INT_PAUSES, log=True)
+        loudness = self.knob(*INT_LOUDNESS, log=True)
         line_tick = own(pyo.Metro(4.0))
-        line_len = own(pyo.TrigRand(line_tick, 2.0, 7.0, init=4.0))
-        line_period = own(pyo.TrigRand(line_tick, 1.0, 5.0, init=2.0, add=line_len))
+        line_len = own(pyo.TrigRand(line_tick, 2.0, 7.0, init=4.0, mul=bursts))
+        line_period = own(pyo.TrigRand(line_tick, 1.0, 5.0, init=2.0, mul=pauses, add=line_len))
         line_tick.setTime(line_period)
         line_level = own(pyo.TrigRand(line_tick, 0.75, 1.0, init=0.9))
         gate_shape = own(pyo.LinTable([(0, 0.0), (100, 1.0), (8091, 1.0), (8191, 0.0)]))
@@ -87,7 +99,7 @@ class Keyboard(Source):
         # keys, dealt to two voices in turn so the next press never cuts a release
         key_tick = own(pyo.Metro(0.18))
         interval = own(pyo.TrigChoice(key_tick, INTERVALS, init=0.18))
-        key_tick.setTime(interval)
+        key_tick.setTime(own(interval * keys_gap))
         turn = own(pyo.Counter(key_tick, min=0, max=2))
         voices = own(pyo.Select(turn, value=[0, 1]))
         space = own(pyo.Compare(interval, SPACE_AFTER, ">"))
@@ -125,7 +137,7 @@ class Keyboard(Source):
         # the top of a click fades above 14 kHz
         # (and has little below 500 Hz: about -25 dB re total)
         mellow = own(pyo.ButHP(own(pyo.ButLP(rounded, 14000.0)), 300.0,
-                               mul=KEYBOARD_GAIN / SOFT))
+                               mul=own(loudness * (KEYBOARD_GAIN / SOFT))))
         place = own(pyo.TrigRand(key_tick, 0.3, 0.7, init=0.5, port=0.003))
         keys = own(pyo.Pan(mellow, outs=2, pan=place, spread=0.3))
         room = floor(self, ROOM_TONE, high=3000.0, noise=noise)

@@ -34,6 +34,17 @@ DROP_HP_HZ = 1500.0
 #: a drop's largest sample in the output
 DROP_PEAK = 0.52
 
+#: intensity (drizzle 0, as designed 0.5, downpour 1; points spaced evenly from 0 to 1):
+#: gaps between drops (x), the hiss's level and its top (Hz), the warm body's level
+INT_GAPS = (3.0, 1.0, 0.33)
+INT_HISS = (0.3, 1.0, 1.7)
+INT_TOP_HZ = (8000.0, TOP_HZ, 16000.0)
+INT_BODY = (3.0, BODY_LEVEL, 1.6)
+#: the output gain that holds the loudness (measured at intensity 0, 0.25, ... 1)
+INT_LOUDNESS = (3.0, 1.74, 1.0, 0.684, 0.473)
+#: the drops' level (drizzle's drops stand out because the hiss is low, not louder)
+INT_DROPS = (0.7, 1.0, 1.0)
+
 
 class Rain(Source):
     def build(self):
@@ -44,23 +55,29 @@ class Rain(Source):
         slow = own(pyo.Randi(0.55, 1.0, freq=0.1))
         ripple = own(pyo.Randi(0.8, 1.0, freq=0.3))
         intensity = own(slow * ripple)
+        gaps = self.knob(*INT_GAPS, log=True)
+        hiss = self.knob(*INT_HISS, log=True)
+        top = self.knob(*INT_TOP_HZ, log=True)
+        body = self.knob(*INT_BODY, log=True)
+        loudness = self.knob(*INT_LOUDNESS, log=True)
+        hiss_level = own(intensity * hiss)
 
         # the hiss: flat highs plus a warmer body, both sides from the blended pair
         sides = []
         for raw in (left, right):
             # white noise plus a low-passed copy of itself (the warmer body) ...
-            both = own(pyo.Tone(raw, freq=BODY_HZ, mul=BODY_LEVEL, add=raw))
+            both = own(pyo.Tone(raw, freq=BODY_HZ, mul=body, add=raw))
             # ... with the very top taken off by the air (real rain falls from 10 to 16 kHz)
-            sides.append(own(pyo.ButLP(both, freq=TOP_HZ, mul=intensity)))
+            sides.append(own(pyo.ButLP(both, freq=top, mul=hiss_level)))
 
         # the drops: 1-2 ms clicks, exponential gaps thinned by the intensity, levels
         # exponential in dB (many faint, few loud: real rain's power law)
-        tick = alternating_ticks(self, GAP[0], GAP[1], 1, dist=4)
+        tick = alternating_ticks(self, GAP[0], GAP[1], 1, dist=4, scale=gaps)
         # dB above the faintest drop: exponential with mean DROP_MEAN_DB (capped at the range)
         db = own(pyo.TrigXnoise(tick, dist=4, x1=DROP_RANGE_DB / DROP_MEAN_DB,
                                 mul=DROP_RANGE_DB, add=-DROP_RANGE_DB))
         amp = own(pyo.DBToA(db, mul=DROP_LEVEL))
-        level = own(amp * intensity)
+        level = own(amp * own(intensity * self.knob(*INT_DROPS, log=True)))
         self._shape = pyo.ExpTable([(0, 0.0), (300, 1.0), (8191, 0.0)], exp=6, inverse=True)
         dur = own(pyo.TrigRand(tick, DROP_DUR[0], DROP_DUR[1], init=DROP_DUR[0]))
         env = own(pyo.TrigEnv(tick, self._shape, dur=dur, mul=level))
@@ -68,11 +85,15 @@ class Rain(Source):
         burst = own(pyo.ButHP(own(left * env), freq=DROP_HP_HZ))
         # the rare loudest drop is flattened (a clipped 0.3 ms click sounds the same) so the
         # layer keeps its true peak under -1 dBTP
-        capped = own(pyo.Clip(burst, -DROP_PEAK / RAIN_GAIN, DROP_PEAK / RAIN_GAIN))
+        # DROP_PEAK at the output, whatever the gain that holds the loudness (also while
+        # it glides)
+        limit = own(pyo.Pow(loudness, -1.0, mul=DROP_PEAK / RAIN_GAIN))
+        capped = own(pyo.Clip(burst, own(pyo.Sig(limit, mul=-1.0)), limit))
         pos = own(pyo.TrigRand(tick, 0.35, 0.65, init=0.5))
         drops = own(pyo.SPan(capped, outs=2, pan=pos))
 
-        return own(pyo.Mix([sides[0], sides[1], drops], voices=2, mul=RAIN_GAIN))
+        return own(pyo.Mix([sides[0], sides[1], drops], voices=2,
+                           mul=own(loudness * RAIN_GAIN)))
 
 
 SOUNDS = {"rain": Rain}

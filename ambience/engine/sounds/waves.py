@@ -42,6 +42,17 @@ FIZZ_HZ, FIZZ_Q = 3500.0, 0.8
 FIZZ_RANGE_DB, FIZZ_MEAN_DB = 18.0, 4.0
 FIZZ_LEVEL = 3.2
 
+#: intensity (calm 0, as designed 0.5, surf 1; points spaced evenly from 0 to 1): the gaps
+#: between surges and their length (x; a surge never outlasts VOICES gaps), their size, the
+#: brightness of their break and how much foam fizzes after it
+INT_GAPS = (1.6, 1.0, 0.7)
+INT_LENGTH = (1.3, 1.0, 0.72)
+INT_SIZE = (0.6, 1.0, 1.2)
+INT_HISS = (0.3, 1.0, 1.6)
+INT_FIZZ = (0.3, 1.0, 2.0)
+#: the output gain that holds the loudness (measured at intensity 0, 0.25, ... 1)
+INT_LOUDNESS = (1.921, 1.421, 1.0, 0.815, 0.585)
+
 
 class Waves(Source):
     def build(self):
@@ -54,10 +65,16 @@ class Waves(Source):
         # the foam: 0.3-1 s after the break, lasting 2-3 s
         self._foam = pyo.CosTable([(0, 0.0), (2000, 0.0), (2900, 1.0), (5200, 0.4),
                                    (8191, 0.0)])
-        tick = alternating_ticks(self, GAP[0], GAP[1], VOICES)
-        size = own(pyo.TrigRand(tick, 0.5, 1.0, init=0.75))
-        env = own(pyo.TrigEnv(tick, self._surge, dur=LENGTH, mul=size))
-        foam = own(pyo.TrigEnv(tick, self._foam, dur=LENGTH, mul=size))
+        gaps = self.knob(*INT_GAPS, log=True)
+        length = own(self.knob(*INT_LENGTH, log=True) * LENGTH)
+        sizing = self.knob(*INT_SIZE, log=True)
+        hissing = self.knob(*INT_HISS, log=True)
+        fizzing = self.knob(*INT_FIZZ, log=True)
+        loudness = self.knob(*INT_LOUDNESS, log=True)
+        tick = alternating_ticks(self, GAP[0], GAP[1], VOICES, scale=gaps)
+        size = own(pyo.TrigRand(tick, 0.5, 1.0, init=0.75, mul=sizing))
+        env = own(pyo.TrigEnv(tick, self._surge, dur=length, mul=size))
+        foam = own(pyo.TrigEnv(tick, self._foam, dur=length, mul=size))
         # each surge breaks somewhere along the beach: more in one ear than the other
         at = own(pyo.TrigRand(tick, 0.25, 0.75, init=0.5))
         swell_l = own(pyo.Mix(own(env * own(pyo.Sig(at, mul=-2.0, add=2.0))), voices=1))
@@ -67,13 +84,13 @@ class Waves(Source):
         sides = []
         for raw, swell in ((left, swell_l), (right, swell_r)):
             level = own(pyo.Sig(swell, add=FAR_LEVEL))
-            hiss_level = own(swell * own(swell * HISS_LEVEL))
+            hiss_level = own(swell * own(swell * own(hissing * HISS_LEVEL)))
             body = own(pyo.ButBP(raw, freq=BODY_HZ, q=BODY_Q, mul=level))
             sides.append(own(pyo.ButBP(raw, freq=HISS_HZ, q=HISS_Q, mul=hiss_level, add=body)))
 
         # fizz of the foam
         beat = own(pyo.Metro(time=0.004))
-        chance = own(foam_all * FIZZ_CHANCE)
+        chance = own(foam_all * own(fizzing * FIZZ_CHANCE))
         hits = own(pyo.Percent(beat, percent=chance))
         db = own(pyo.TrigXnoise(hits, dist=4, x1=FIZZ_RANGE_DB / FIZZ_MEAN_DB,
                                 mul=FIZZ_RANGE_DB, add=-FIZZ_RANGE_DB))
@@ -85,7 +102,8 @@ class Waves(Source):
         where = own(pyo.TrigRand(hits, 0.1, 0.9, init=0.5))
         fizzed = own(pyo.SPan(fizz, outs=2, pan=where))
 
-        return own(pyo.Mix([sides[0], sides[1], fizzed], voices=2, mul=WAVES_GAIN))
+        return own(pyo.Mix([sides[0], sides[1], fizzed], voices=2,
+                           mul=own(loudness * WAVES_GAIN)))
 
 
 SOUNDS = {"waves": Waves}

@@ -33,6 +33,14 @@ LEAVES_HZ, LEAVES_Q, LEAVES_LEVEL = 3000.0, 0.5, 0.0035
 WHISTLES = ((620.0, 0.93, 0.3, 0.15), (1150.0, 0.96, 0.72, 0.6))
 WHISTLE_Q, WHISTLE_LEVEL, WHISTLE_MAX = 70.0, 100.0, 2.0
 
+#: intensity (breeze 0, as designed 0.5, gale 1; points spaced evenly from 0 to 1): the
+#: wind's mean speed (so its brightness, its whistles' share and pitch) and the depth of its
+#: gusts and swirls around that mean
+INT_SPEED = (0.8, 1.0, 1.15)
+INT_GUSTS = (0.6, 1.0, 1.5)
+#: the output gain that holds the loudness (measured at intensity 0, 0.25, ... 1)
+INT_LOUDNESS = (1.543, 1.215, 1.0, 0.845, 0.759)
+
 
 class Wind(Source):
     def build(self):
@@ -45,7 +53,12 @@ class Wind(Source):
         gust = own(pyo.Randi(0.82, 1.0, freq=self.rng.uniform(0.1, 0.14)))
         swirl = own(pyo.Randi(0.85, 1.15, freq=0.45))
         flutter = own(pyo.Randi(0.96, 1.04, freq=5.0))
-        u = own(gust * own(swirl * flutter))
+        speed = self.knob(*INT_SPEED)
+        depth = self.knob(*INT_GUSTS)
+        # the gusts' depth around 1 (u' = 1 + depth (u - 1)), then the mean speed
+        calm = self.knob(*(1.0 - g for g in INT_GUSTS))
+        raw_u = own(gust * own(swirl * flutter))
+        u = own(pyo.Sig(raw_u, mul=own(depth * speed), add=own(calm * speed)))
         u3 = own(u * own(swirl * swirl))
         cutoff = own(pyo.Sig(u, mul=GUST_HZ, add=LULL_HZ - 0.6 * GUST_HZ))
 
@@ -65,13 +78,14 @@ class Wind(Source):
             over = own(pyo.Max(own(late - threshold), 0.0))
             amp = own(pyo.Clip(over, 0.0, WHISTLE_MAX / WHISTLE_LEVEL, mul=WHISTLE_LEVEL))
             # pitch with the slow gust only: the flutter would smear the tone
-            freq = own(pyo.SDelay(gust, delay=delay, maxdelay=1.0, mul=pitch))
+            freq = own(pyo.SDelay(gust, delay=delay, maxdelay=1.0, mul=own(speed * pitch)))
             sing = own(pyo.Biquad(left, freq=freq, q=WHISTLE_Q, type=2, mul=amp))
             parts_l.append(own(sing * (1.0 - pan)))
             parts_r.append(own(sing * pan))
         out_l = own(pyo.Mix(parts_l, voices=1))
         out_r = own(pyo.Mix(parts_r, voices=1))
-        return own(pyo.Mix([out_l, out_r], voices=2, mul=WIND_GAIN))
+        loudness = self.knob(*INT_LOUDNESS, log=True)
+        return own(pyo.Mix([out_l, out_r], voices=2, mul=own(loudness * WIND_GAIN)))
 
 
 SOUNDS = {"wind": Wind}
