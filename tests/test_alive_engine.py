@@ -56,8 +56,8 @@ def life_of(engine: Engine, sound: str) -> tuple[Life, float]:
 
 @pytest.fixture
 def dc(tmp_path):
-    """70 s of a constant 0.1 on both channels: the output is 0.1 x every gain."""
-    return write_audio(tmp_path / "dc.wav", np.full((70 * RATE, 2), 0.1), RATE,
+    """100 s of a constant 0.1 on both channels: the output is 0.1 x every gain."""
+    return write_audio(tmp_path / "dc.wav", np.full((100 * RATE, 2), 0.1), RATE,
                        subtype="FLOAT")
 
 
@@ -192,18 +192,43 @@ def test_drift_and_presence_changes_glide_without_a_step(dc):
         engine.apply(Mix(1.0, (Layer(dc, 1.0),)), ramp=0.0)
         engine.render(3.0)
         out = [engine.render(2.0)]
-        steps = [(1.0, 1.0), (1.0, 0.0), (0.3, 0.0), (0.3, 1.0), (0.0, 0.5), (0.8, 0.2)]
-        for drift, presence in steps:
+        # (drift, presence, seconds): the layer goes away (stopped) and comes back on the way
+        steps = [(1.0, 1.0, 8.0), (1.0, 0.0, 24.0), (0.3, 0.0, 4.0), (0.3, 1.0, 8.0),
+                 (0.0, 0.5, 8.0), (0.8, 0.2, 8.0)]
+        playing = []
+        for drift, presence, seconds in steps:
             engine.apply(Mix(1.0, (Layer(dc, 1.0, drift=drift, presence=presence),)))
-            out.append(engine.render(8.0))
+            out.append(engine.render(seconds))
+            playing.append(bool(engine.playing()))
     finally:
         engine.close()
+    assert playing == [True, False, False, True, True, False]
     x = np.concatenate(out)[:, 0].astype(np.float64)
     assert x.max() > 0.1 * 10 ** (0.5 / 20) or x.min() < 0.1 * 10 ** (-0.5 / 20)  # it moved
     jump = np.abs(np.diff(x))
     # gains that glide move a 0.1 level by well under 1e-6 a sample; a step of 0.01 dB
     # would be 1.2e-4 (float32 output: steps of 7e-9 at 0.1)
     assert jump.max() < 1e-6, f"a step of {jump.max():.2e} at {jump.argmax() / RATE:.3f} s"
+
+
+def test_the_sleep_fade_multiplies_a_living_layer_without_disturbing_its_schedule(dc):
+    engine = Engine("manual", rate=RATE, seed=6, fade_in=0.0)
+    try:
+        engine.apply(Mix(1.0, (Layer(dc, 0.8, drift=1.0, presence=0.5),)), ramp=0.0)
+        life, t0 = life_of(engine, dc)
+        engine.render(30.0)  # into the drift (the file must not loop within the test)
+        start = engine.time()
+        engine.fade_master(0.0, 20.0, curve="linear")
+        x = engine.render(24.0)[:, 0].astype(np.float64)
+    finally:
+        engine.close()
+    n = np.arange(0, 23 * RATE, RATE // 10) + LIMITER_DELAY
+    t = start + (n - LIMITER_DELAY) / RATE - 1.0 / RATE
+    want = np.array([0.1 * slider_to_gain(0.8) * life.gain(x_ - t0) * max(0.0, 1 - (x_ - start) / 20)
+                     for x_ in t])
+    assert want[0] > 0.05 and np.ptp(want[:50] / (1 - (t[:50] - start) / 20)) > 1e-4  # drifting
+    assert np.abs(x[n] - want).max() < 1e-4
+    assert np.abs(x[21 * RATE:]).max() == 0.0  # and silent once the fade is over
 
 
 def test_the_same_seed_repeats_drift_and_presence_sample_for_sample(dc):
@@ -220,3 +245,21 @@ def test_the_same_seed_repeats_drift_and_presence_sample_for_sample(dc):
     first, again, other = run(21), run(21), run(22)
     assert np.array_equal(first, again)
     assert not np.allclose(first, other, atol=1e-4)
+
+
+def test_a_real_time_engine_stops_a_layer_that_goes_away_and_starts_it_when_it_returns():
+    """The null back-end runs in real time in its own thread: the alive chores are done by
+    its housekeeping, not by `render`."""
+    import time
+
+    engine = Engine("null", fade_in=0.0)
+    try:
+        engine.apply(Mix(1.0, (Layer("pink", 0.5, drift=0.5, presence=0.0),)))
+        time.sleep(0.5)
+        assert engine.playing() == []
+        engine.apply(Mix(1.0, (Layer("pink", 0.5, drift=0.5, presence=1.0),)))
+        time.sleep(0.3)
+        assert engine.playing() == ["pink"]
+        assert engine._slots["pink"].alive.env.get() > 0.0  # gliding back in
+    finally:
+        engine.close()

@@ -40,6 +40,7 @@ class AliveStage:
         self._until = math.inf  # engine time the planned envelope lasts until
         self._quiet = (math.inf, math.inf)  # the next silence, engine times
         self._paused = False
+        self._playing = False  # the envelope is playing a plan (not its initial 1)
 
     def set(self, now: float, drift: float, presence: float) -> None:
         """Follow `drift` and `presence` from engine time `now` (the first call starts the
@@ -66,8 +67,13 @@ class AliveStage:
         else:
             points = [(t - tau, g) for t, g in life.points(tau, tau + AHEAD)]
             self._until = now + AHEAD
+        if self._playing:
+            # from where the envelope really is: a live server's clock (`now`) and its audio
+            # may part by a stalled buffer or two, and the plan must not step to meet it
+            points[0] = (0.0, float(self.env.get()))
         self.env.setList(points)
-        if not self._paused:
+        self._playing = not self._paused
+        if self._playing:
             self.env.play()
         self._find_quiet(tau)
 
@@ -105,6 +111,7 @@ class AliveStage:
     def pause(self) -> None:
         """Stop the envelope while the layer is away (a stopped object costs nothing)."""
         self._paused = True
+        self._playing = False
         self.env.stop()
 
     def resume(self, now: float) -> None:
