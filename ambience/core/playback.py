@@ -41,6 +41,9 @@ class Levels:
 
     master: tuple[float, float] = (0.0, 0.0)
     layers: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: seconds on the breathing pacer's clock (`core.breathing.guide(breath, ...)` shows what
+    #: the sound does now), None while the pacer is off
+    breath: float | None = None
 
 
 @runtime_checkable

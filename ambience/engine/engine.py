@@ -34,6 +34,8 @@ from ambience.engine.backends import (
 from ambience.engine.file_layer import FileLayer
 from ambience.engine.source import Source, pyo
 from ambience.engine.master import MasterChain
+from ambience.engine.pacer import Pacer
+from ambience.engine.placement import Placement
 from ambience.engine.sounds import SYNTHS
 from ambience.core.mix import Mix
 from ambience.core.playback import Levels, PlaybackError
@@ -58,15 +60,18 @@ class EngineError(PlaybackError):
 class _Slot:
     """A playing layer with its gain ramp, its metered output and its mixer voice."""
 
-    def __init__(self, sound: str, layer: Source):
+    def __init__(self, sound: str, layer: Source, close: bool = False, rate: int = 48000):
         self.sound = sound
         self.layer = layer
+        # where the layer sits around the head (idle, and free, unless it moves or is placed
+        # binaurally); made before the gain, which reads `place.output`
+        self.place = Placement(layer.output, seed=layer.seed, close=close, rate=rate)
         # a Linseg restarted from its current value for every change: exact, any shape
         self.gain = pyo.Linseg([(0.0, 0.0), (0.001, 0.0)])
         # drift and "now and then" (see `alive`): a second gain, the slider's stays the centre
         self.alive = AliveStage(getattr(layer, "seed", None))
         self._gains = self.gain * self.alive.env  # the product must stay referenced
-        self.post = pyo.Sig(layer.output, mul=self._gains)
+        self.post = pyo.Sig(self.place.output, mul=self._gains)
         self.meter = None  # created on the first `levels()` call: renders never pay for it
         self.target = 0.0
         self.stop_at: float | None = None
@@ -81,8 +86,19 @@ class _Slot:
 
     def play(self) -> None:
         self.layer.play()
+        self.place.play()
         for obj in self.objects():
             obj.play()
+
+    def place_at(self, motion: float, headphones: bool, now: float,
+                 glide: float | None = None) -> None:
+        """Move towards `motion` and (headphones) binaural placement, gliding."""
+        if self.place.set(motion, headphones, now, *(() if glide is None else (glide,))):
+            self.post.setValue(self.place.output)
+
+    def settle(self, now: float) -> None:
+        if self.place.settle(now):
+            self.post.setValue(self.place.output)
 
     def ramp(self, target: float, seconds: float) -> None:
         start = float(self.gain.get())
@@ -103,17 +119,20 @@ class _Slot:
             self.alive.resume(now)
             self.gain.setList([(0.0, self.target), (0.001, self.target)])
             self.layer.play()
+            self.place.play()
             for obj in parts:
                 obj.play()
         else:
             for obj in parts:
                 obj.stop()
             self.alive.pause()
+            self.place.stop()
             self.layer.stop()
 
     def close(self) -> None:
         for obj in self.objects():
             obj.stop()
+        self.place.close()
         self.layer.close()
 
 
@@ -172,6 +191,8 @@ class Engine:
         self._awake.set()
         silent = fade_in is None or fade_in > 0
         self.master = MasterChain(self.server, initial=0.0 if silent else 1.0)
+        #: the breathing pacer (`Mix.breathing`), ticked at each buffer's start while on
+        self.pacer = Pacer(self.master.pacer, self.buffer / self.rate)
         #: stream ids of newly built layers, to be computed ahead of the master chain
         self._ahead: list[set[int]] = []
         #: called at the start of every buffer in the audio thread (benchmarks time it)
@@ -231,6 +252,7 @@ class Engine:
             new_gains = mix.gains()
             now = self.time()
             self._applying = mix
+            before = set(self._slots)
             for sound in list(dict.fromkeys([*old_gains, *new_gains, *self._slots])):
                 target = new_gains.get(sound, 0.0)
                 if sound in self.problems:
@@ -250,6 +272,12 @@ class Engine:
                 except EngineError as exc:
                     self.problems[sound] = str(exc)
                     failures[sound] = str(exc)
+            for sound, slot in self._slots.items():
+                layer = mix.layer(sound)
+                # a layer just started is placed at once (it fades in); others glide
+                slot.place_at(layer.motion if layer is not None else slot.place.motion,
+                              mix.headphones, now, glide=None if sound in before else 0.0)
+            self.pacer.set(mix.breathing, mix.inhale, now)
             self.master.set_gain(mix.master_gain, SLIDER_RAMP if ramp is None else ramp)
             self._mix = mix
             self._shape_alive(mix, now)
@@ -309,7 +337,7 @@ class Engine:
         if info.intensity is not None and shaped is not None:
             extra["intensity"] = shaped.intensity
         layer = self._layer_factory(info, extra)
-        slot = _Slot(sound, layer)
+        slot = _Slot(sound, layer, close=info.close, rate=self.rate)
         if self._metering:
             slot.enable_meter()
         slot.play()
@@ -362,6 +390,7 @@ class Engine:
         with self._lock:
             now = self.time()
             for sound, slot in list(self._slots.items()):
+                slot.settle(now)
                 problem = slot.layer.problem
                 if problem is not None and sound not in self.problems:
                     self.problems[sound] = problem
@@ -426,6 +455,12 @@ class Engine:
         with self._lock:
             return self.master.envelope_value(self.time())
 
+    def breath_time(self) -> float | None:
+        """Seconds on `core.breathing`'s clock now, for `breathing.guide(t, mix.breathing,
+        mix.inhale)` to show what the pacer does (None while it is off). Also in
+        `levels().breath`, which reaches a mixer whose engine runs in a child process."""
+        return self.pacer.breath_time(self.time())
+
     # ----------------------------------------------------------------- meters
     def levels(self) -> Levels:
         """A consistent snapshot, safe to call from any thread (the TUI polls it at ~10 Hz)."""
@@ -440,7 +475,8 @@ class Engine:
                 if slot.layer.playing:
                     vals = slot.meter.get(all=True)
                     layers[sound] = (float(vals[0]), float(vals[1]))
-            return Levels(master=self.master.levels(), layers=layers)
+            return Levels(master=self.master.levels(), layers=layers,
+                          breath=self.pacer.breath_time(self.time()))
 
     # ----------------------------------------------------------------- manual rendering
     def render(self, seconds: float, on_block: Callable[[np.ndarray], None] | None = None,
@@ -473,6 +509,7 @@ class Engine:
             self._tend_alive()
         # cheap check each buffer; the lock is only taken when a stop may be due
         if self._slots and any(s.stop_at is not None or s.layer.problem is not None
+                               or s.place.settle_at is not None
                                for s in self._slots.values()):
             self.housekeep()
 
@@ -484,6 +521,9 @@ class Engine:
         try:
             while self._ahead:
                 self.master.run_first(self._ahead.pop(0))
+            pacer = self.pacer
+            if pacer.active:
+                pacer.tick(self.time())
             hook = self.buffer_hook
             if hook is not None:
                 hook()

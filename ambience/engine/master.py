@@ -1,4 +1,5 @@
-"""The master chain: sum of layers -> master slider gain -> master envelope -> limiter.
+"""The master chain: sum of layers -> master slider gain x breathing pacer -> master envelope
+-> limiter.
 
 The envelope is one `Linseg` whose breakpoints are replaced for every fade: it stays
 sample-exact over hours (pyo's `SigTo` does not: a 600 s ramp undershoots in float32).
@@ -82,8 +83,12 @@ class MasterChain:
         self.env = pyo.Linseg([(0.0, initial), (0.001, initial)])
         self._plan: tuple[float, fades.Points] = (0.0, [(0.0, initial)])
         self.env.play()
-        self.pre = pyo.Sig(self.sum, mul=self.gain * self.env)
-        self._gain_env = self.pre.mul  # the product object must stay referenced
+        # the breathing pacer's swell (1 while it is off; `engine.pacer` drives it): before
+        # the envelope, so that the sleep timer's fade takes it down too
+        self.pacer = pyo.SigTo(1.0, time=0.005, init=1.0)
+        self._gain_pacer = self.gain * self.pacer
+        self.pre = pyo.Sig(self.sum, mul=self._gain_pacer * self.env)
+        self._gain_env = self.pre.mul  # the product objects must stay referenced
         self.limiter = Limiter(self.pre, int(server.getSamplingRate()))
         # the last guard: only what the limiter's follower lets through (a fraction of a dB)
         self.output = pyo.Clip(self.limiter.output, min=-CEILING, max=CEILING)
@@ -148,8 +153,8 @@ class MasterChain:
         if self.limiter is not None:
             self.limiter.close()
             self.limiter = None
-        for name in ("output", "meter", "pre", "_gain_env", "env", "gain", "sum",
-                     "mixer"):
+        for name in ("output", "meter", "pre", "_gain_env", "_gain_pacer", "pacer", "env",
+                     "gain", "sum", "mixer"):
             obj = getattr(self, name, None)
             if hasattr(obj, "stop"):
                 obj.stop()

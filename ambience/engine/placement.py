@@ -1,0 +1,277 @@
+"""A layer's place around the head: the stage between a sound's output and its gain.
+
+Idle (motion 0 and no binaural rendering asked for) it costs nothing: the gain reads the
+sound itself and no object of the stage plays. Otherwise the sound's two channels become two
+sources, each at its own point of the path coordinate (`core.motion.level_of`):
+
+    channel L at m * path(t) - (1 - m) * W(90 deg), channel R at m * path(t) + (1 - m) * W(90)
+
+where m is the layer's `motion` (ramped) and path(t) its seeded path (`core.motion`, a
+looping `Linseg`). At m = 0 the channels sit at the ears: the sound as it is, its own
+stereo image kept. As m grows both channels join the path and the sound narrows to mono
+(L' = (1 - m/2) L + m/2 R): the path alone places it. Per channel and ear, lookup tables
+sampled from pure functions give what to apply, so nothing is computed per sample but table
+reads, products, four short delays and two one-pole filters:
+
+- speakers ("pan"): each channel panned with equal power at its lateral position sin(az)
+  (at m = 0 exactly the sound as it is; no time difference between the ears).
+- headphones ("binaural": close-up triggers, and any moving layer): each channel placed by
+  the spherical head of `core.head`: a delay, a 1/path gain and a head-shadow share per
+  ear, at `head.CLOSE` for close-up sounds and `head.FAR` for the others.
+
+Every change glides: `motion` ramps m (the sound drifts to its new range), and a switch
+between idle, pan and binaural crossfades the renderings over `GLIDE` seconds; when a glide
+has ended (`settle`) the renderings no longer heard are stopped and, back at idle, the gain
+reads the sound itself again.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+from ambience.core import head, motion as paths
+from ambience.engine.source import pyo
+
+#: seconds for a switch (headphones on/off, motion on/off or changed) to glide
+GLIDE = 1.5
+#: entries of each lookup table (the path coordinate's whole range, about 0.1 dB apart)
+TABLE_SIZE = 1001
+#: the longest interaural delay any table holds, with room to spare (seconds)
+MAX_DELAY = 0.0015
+#: the low-frequency delay of the head-shadow low-pass (seconds)
+_SHADOW_DELAY = 1.0 / (2 * math.pi * head.SHADOW_CORNER)
+
+
+def _azimuth_of_entry(k: int, size: int = TABLE_SIZE) -> float:
+    """The azimuth that pyo's `Lookup` reads at table entry k. `Lookup` maps an index i in
+    -1..1 to position (0.495 i + 0.5) * size; the index here is the path coordinate W
+    over its range."""
+    return paths.azimuth_of(paths.w_max() * (k / size - 0.5) / 0.495)
+
+
+def pan_gains(azimuth: float) -> tuple[float, float]:
+    """(left, right) equal-power gains of a source at `azimuth` on speakers."""
+    phi = (math.sin(math.radians(azimuth)) + 1.0) * math.pi / 4
+    return math.cos(phi), math.sin(phi)
+
+
+def binaural_parts(azimuth: float, distance: float) -> tuple[tuple[float, float, float], ...]:
+    """Per ear (left, right): (delay s, direct gain, shadowed gain). The ear hears
+    direct * delayed + lowpass(shadowed * delayed), i.e. gain * (alpha * x + (1 - alpha) *
+    lowpass(x)) = gain * (lowpass(x) + alpha * highpass(x)) (Brown and Duda)."""
+    d = head.delays(azimuth, distance)
+    g = head.gains(azimuth, distance)
+    alphas = [head.shadow(azimuth, ear) for ear in (-1, 1)]
+    # the shadow's low-pass delays what it passes by up to 1 / (2 pi fc) (0.13 ms), which is
+    # about right: low frequencies go round a sphere later than high ones (Kuhn: 3 against 2
+    # times radius / c x sin(azimuth)); half of it is taken off, so that the low-frequency
+    # time difference stays within 0.8 ms at the ear
+    late = [d[i] - 0.5 * (1.0 - alphas[i]) * _SHADOW_DELAY for i in range(2)]
+    first = min(late)
+    return tuple((late[i] - first, g[i] * alphas[i], g[i] * (1.0 - alphas[i]))
+                 for i in range(2))
+
+
+@functools.lru_cache(maxsize=1)
+def _pan_columns() -> tuple[list[float], list[float]]:
+    """The speakers' gain tables (left ear, right ear), computed once."""
+    rows = [pan_gains(_azimuth_of_entry(k)) for k in range(TABLE_SIZE)]
+    return [r[0] for r in rows], [r[1] for r in rows]
+
+
+@functools.lru_cache(maxsize=4)
+def _binaural_columns(distance: float, rate: int) -> dict[tuple[int, int], list[float]]:
+    """The headphones' tables per (ear, field), computed once per distance. Delays get pyo's
+    one-sample minimum added (every path gets it, so it changes no difference)."""
+    rows = [binaural_parts(_azimuth_of_entry(k), distance) for k in range(TABLE_SIZE)]
+    return {(ear, field): [r[ear][field] + (1.0 / rate if field == 0 else 0.0) for r in rows]
+            for ear in range(2) for field in range(3)}
+
+
+@functools.lru_cache(maxsize=16)
+def _path(seed: int) -> list[tuple[float, float]]:
+    """The layer's path at motion 1 in pyo's index units (W / its range)."""
+    top = paths.w_max()
+    return [(t, w / top) for t, w in paths.path_points(seed)]
+
+
+def _table(values):
+    return pyo.DataTable(size=len(values), init=list(values))
+
+
+class Placement:
+    """The placement stage of one layer (see the module's docstring)."""
+
+    def __init__(self, source, *, seed: int, close: bool, rate: int = 48000):
+        self.source = source
+        self.seed = seed
+        self.near = close
+        self.rate = rate
+        #: what the layer's gain reads: the sound itself while idle
+        self.output = source
+        self.mode = "idle"  # where it is heading: idle, pan or binaural
+        self.motion = 0.0
+        self.settle_at: float | None = None
+        self._objs: list = []
+        self._parts: dict[str, list] = {}
+        self._weights: dict = {}
+        # built now, before the gain that reads it (pyo computes objects in the order they
+        # were made: built later, the stage would reach the gain one buffer late), stopped
+        # until needed: a stopped object costs nothing
+        self._build()
+        self.stop()
+
+    # --------------------------------------------------------------- building
+    def _own(self, obj, part: str | None = None):
+        self._objs.append(obj)
+        if part is not None:
+            self._parts.setdefault(part, []).append(obj)
+        return obj
+
+    def _build(self) -> None:
+        own = self._own
+        src = self.source
+        self._scale = own(pyo.SigTo(0.0, time=GLIDE, init=0.0), "path")
+        # the path itself is drawn when the layer first moves (a few ms, not at every start)
+        path = own(pyo.Linseg([(0.0, 0.0), (1.0, 0.0)], loop=True, mul=self._scale), "path")
+        self._drawn = False
+        self._path = path
+        # each channel's point: the path, pulled apart to the ears as motion goes to 0
+        ear = paths.level_of(90.0) / paths.w_max()
+        spread = own(pyo.Sig(self._scale, mul=ear, add=-ear), "path")  # -(1 - m) * ear
+        idx_l = own(path + spread, "path")
+        idx_r = own(path - spread, "path")
+        # the more it moves, the more the path alone places it: its own stereo spread
+        # narrows to mono at motion 1 (L' = (1 - m/2) L + m/2 R, and the mirror)
+        keep = own(pyo.Sig(self._scale, mul=-0.5, add=1.0), "path")
+        lend = own(pyo.Sig(self._scale, mul=0.5), "path")
+        src = own(own(pyo.Sig([src[0], src[1]], mul=keep), "path")
+                  + own(pyo.Sig([src[1], src[0]], mul=lend), "path"), "path")
+        # streams in the order (L -> left ear, R -> right ear) and (R -> left, L -> right):
+        # each pair adds up to the two ears
+        near_in, cross_in = [src[0], src[1]], [src[1], src[0]]
+        near_idx, cross_idx = [idx_l, idx_r], [idx_r, idx_l]
+
+        def lookups(columns, idx, part):
+            return own(pyo.Lookup([own(_table(c)) for c in columns], idx), part)
+
+        # speakers
+        left, right = _pan_columns()
+        pan = own(own(pyo.Sig(near_in, mul=lookups((left, right), near_idx, "pan")), "pan")
+                  + own(pyo.Sig(cross_in, mul=lookups((left, right), cross_idx, "pan")),
+                        "pan"), "pan")
+
+        # headphones
+        distance = head.CLOSE if self.near else head.FAR
+        cols = _binaural_columns(distance, int(self.rate))
+
+        def field(i, idx):
+            return lookups((cols[(0, i)], cols[(1, i)]), idx, "binaural")
+
+        near_d = own(pyo.Delay(near_in, delay=field(0, near_idx), maxdelay=MAX_DELAY),
+                     "binaural")
+        cross_d = own(pyo.Delay(cross_in, delay=field(0, cross_idx), maxdelay=MAX_DELAY),
+                      "binaural")
+        direct = own(own(pyo.Sig(near_d, mul=field(1, near_idx)), "binaural")
+                     + own(pyo.Sig(cross_d, mul=field(1, cross_idx)), "binaural"),
+                     "binaural")
+        # the shadow's low-pass is linear and fixed: one per ear after the sum (its gains
+        # move slowly enough to commute with it)
+        shaded = own(own(pyo.Sig(near_d, mul=field(2, near_idx)), "binaural")
+                     + own(pyo.Sig(cross_d, mul=field(2, cross_idx)), "binaural"),
+                     "binaural")
+        shadow = own(pyo.Tone(shaded, freq=head.SHADOW_CORNER), "binaural")
+        binaural = own(direct + shadow, "binaural")
+
+        # the crossfade between the sound itself, its panned and its binaural rendering
+        heard = {"idle": self.source, "pan": pan, "binaural": binaural}
+        terms = []
+        for name, signal in heard.items():
+            start = 1.0 if name == "idle" else 0.0  # idle is where every stage starts
+            w = own(pyo.SigTo(start, time=GLIDE, init=start), name)
+            self._weights[name] = w
+            terms.append(own(pyo.Sig(signal, mul=w), name))
+        self._mix = own(terms[0] + terms[1] + terms[2], "path")
+
+    # --------------------------------------------------------------- control
+    def target(self, motion: float, binaural: bool) -> str:
+        """The mode that `motion` and headphones call for."""
+        if binaural and (self.near or motion > 0):
+            return "binaural"
+        return "pan" if motion > 0 else "idle"
+
+    def set(self, motion: float, binaural: bool, now: float, glide: float = GLIDE) -> bool:
+        """Head for `motion` (0..1) and, with headphones, binaural rendering. Returns True
+        when `output` changed (the gain must read it from now on)."""
+        mode = self.target(motion, binaural)
+        if mode == self.mode and motion == self.motion:
+            return False
+        changed = False
+        if self.output is self.source:
+            if mode == "idle":
+                self.motion = motion
+                return False
+            # the weights rest at the sound itself (idle 1, the others 0) and the path's scale
+            # at 0, so the switch is exact; from there it glides
+            if not self._drawn:
+                self._path.setList(_path(self.seed))
+                self._drawn = True
+            for obj in self._parts["path"] + self._parts["idle"]:
+                obj.play()
+            self.output = self._mix
+            changed = True
+        for obj in self._parts.get(mode, []):
+            if not obj.isPlaying():
+                obj.play()
+        for name, w in self._weights.items():
+            w.setTime(max(glide, 0.001))
+            w.setValue(1.0 if name == mode else 0.0)
+        self._scale.setTime(max(glide, 0.001))
+        self._scale.setValue(motion)
+        self.mode, self.motion = mode, motion
+        self.settle_at = now + max(glide, 0.0) + 0.05
+        return changed
+
+    def settle(self, now: float) -> bool:
+        """After a glide: stop the renderings no longer heard; back at idle, hand the sound
+        itself to the gain again (returns True when `output` changed)."""
+        if self.settle_at is None or now < self.settle_at:
+            return False
+        self.settle_at = None
+        for name in ("idle", "pan", "binaural"):
+            if name != self.mode:
+                for obj in self._parts.get(name, []):
+                    obj.stop()
+        if self.mode == "idle" and self.output is not self.source:
+            self.output = self.source
+            self.stop()
+            return True
+        return False
+
+    @property
+    def active(self) -> bool:
+        return self.output is not self.source
+
+    def objects(self) -> list:
+        return list(self._objs)
+
+    def play(self) -> None:
+        """Play what the current mode needs (after the layer itself was stopped)."""
+        if not self.active:
+            return
+        for part in dict.fromkeys(("path", self.mode)):
+            for obj in self._parts.get(part, []):
+                obj.play()
+
+    def stop(self) -> None:
+        for obj in self._objs:
+            if hasattr(obj, "stop"):
+                obj.stop()
+
+    def close(self) -> None:
+        self.stop()
+        self._objs.clear()
+        self._parts.clear()
+        self._weights.clear()
+        self.output = self.source = None
