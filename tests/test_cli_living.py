@@ -57,6 +57,8 @@ def test_headphones_come_from_the_flag_then_the_users_setting_then_the_presets_h
     assert "“Whispers close by” is made for headphones; --headphones plays it so" in \
         capsys.readouterr().err
     assert request("whispers close by", "--headphones").mix.headphones is True
+    assert request("whispers close by", "--speakers").mix.headphones is False
+    assert "made for headphones" not in capsys.readouterr().err  # they said so themselves
     remember_output(True)
     assert request("rainy study").mix.headphones is True
     assert request("rainy study", "--speakers").mix.headphones is False

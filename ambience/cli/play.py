@@ -163,7 +163,8 @@ def request_from_args(args: argparse.Namespace, then_default: str = "quit",
         label = getattr(preset, "name", None) or args.preset
         if missing:
             common.error(f"preset {label!r}: {_missing_text(missing)}")
-        if getattr(preset, "for_headphones", False) and not headphones:
+        said = getattr(args, "headphones", None) is not None  # --speakers: no need to tell
+        if getattr(preset, "for_headphones", False) and not headphones and not said:
             common.note(f"“{label}” is made for headphones; --headphones plays it so")
     mix, catalog = common.mix_from_args(args, base=base)
     mix = mix.with_headphones(headphones)
