@@ -597,6 +597,7 @@ class AmbienceApp(App[int]):
         from ambience.library.settings import remember_output
 
         on = not self.mix.headphones
+        self.headphones_flag = None  # said now: the remembered setting rules from here on
         self.change_mix(self.mix.with_headphones(on))
         try:
             remember_output(on)
