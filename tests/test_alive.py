@@ -80,7 +80,7 @@ def test_now_and_then_is_there_the_share_asked_for_over_many_hours(share):
 def test_now_and_then_is_there_about_the_share_asked_for_in_any_hour(share):
     hours = [Presence(seed, share).there_share(h * 3600, (h + 1) * 3600, step=5.0)
              for seed in range(20) for h in range(6)]
-    assert min(hours) >= share - 0.15 and max(hours) <= share + 0.15
+    assert min(hours) >= share - 0.12 and max(hours) <= share + 0.12
     assert np.mean(hours) == pytest.approx(share, abs=0.02)
 
 
@@ -145,7 +145,7 @@ def test_the_same_seed_gives_the_same_life_and_another_seed_another():
     assert curve(12) != curve(13)
 
 
-def test_envelope_breakpoints_follow_the_life_within_a_twentieth_of_a_db():
+def test_envelope_breakpoints_follow_the_life_within_a_twentieth_of_a_db_down_to_30_db():
     life = Life(8, 1.0, 0.5)
     points = life.points(1000.0, 1600.0)
     times = [t for t, _ in points]
@@ -154,7 +154,7 @@ def test_envelope_breakpoints_follow_the_life_within_a_twentieth_of_a_db():
     for t in np.arange(1000.0, 1600.0, 0.37):
         want = life.gain(t)
         got = float(np.interp(t, times, [g for _, g in points]))
-        if want > 10 ** (-40 / 20):
+        if want > 10 ** (-30 / 20):
             assert abs(20 * math.log10(got / want)) < 0.05
 
 

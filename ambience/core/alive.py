@@ -15,8 +15,9 @@ changes faster than `DRIFT_SPEED`; a change of the drift amount glides the depth
 Presence ("now and then", the share of time a layer is there): spans present and absent
 alternate, each joined by a fade of 1-3 minutes, linear in loudness (the slider's curve), so
 that the fade's mid-point (-10 dB) is where the layer counts as come or gone. Span lengths
-are random; each one also pays back what the schedule so far owes the share asked for, so
-the share holds over any long stretch instead of wandering like a random walk.
+are random; the longer kind of span (absent when the share is under a half) also pays back
+what the cycles before owe the share asked for, so the share holds over any long stretch
+instead of wandering like a random walk.
 """
 
 from __future__ import annotations
@@ -177,6 +178,7 @@ class Presence:
         self._points = points
         # spans are measured mid-fade to mid-fade: the first starts at the glide's end
         self._owed = 0.0  # seconds present the plan owes its share (negative: too many)
+        self._debt = 0.0  # what was owed when the current cycle began, not yet paid
         self._mark = points[-1][0]  # where the current span began
         self._span = self._draw(self._there)
         self._end = self._mark  # planned up to here
@@ -190,13 +192,17 @@ class Presence:
         return present if there else absent
 
     def _draw(self, there: bool) -> float:
-        """The next span's length: a random share of its mean plus the share's debt."""
+        """The next span's length: a random share of its mean, and for the longer kind of
+        span (absent when the share is under a half) also what the cycles so far owe."""
         p = self._share
+        if there:  # a cycle (present, then absent) starts: what do the cycles before owe?
+            self._debt = self._owed
         span = self._mean(there) * self._rng.uniform(*SPAN_JITTER)
-        # the span that pays the whole debt: present seconds earn (1-p) each, absent ones
-        # cost p each
-        debt = self._owed / (1 - p) if there else -self._owed / p
-        span = max(MIN_SPAN, span + debt)
+        if there == (p >= 0.5):
+            # present seconds earn (1-p) each, absent ones cost p each
+            span += self._debt / (1 - p) if there else -self._debt / p
+            self._debt = 0.0
+        span = max(MIN_SPAN, span)
         self._owed += -(1 - p) * span if there else p * span
         return span
 

@@ -102,9 +102,9 @@ class AliveStage:
         if self.life is None:
             return math.inf
         a, b = self._quiet
-        edges = [self._until - RENEW]
+        edges = [self._until - RENEW, b - PREROLL]  # a short silence is passed over there
         if b - a >= MIN_AWAY:
-            edges += [a + STOP_MARGIN, b - PREROLL]
+            edges.append(a + STOP_MARGIN)
         later = [e for e in edges if e > now]
         return min(later) if later else now + 1.0
 
