@@ -43,6 +43,8 @@ GLIDE_SPEED = 0.1
 MINORITY_SPAN = 240.0
 #: each span is its mean times a factor in this range (before paying back the share's debt)
 SPAN_JITTER = (0.6, 1.4)
+#: the first span of a schedule is this part of a whole one
+FIRST_PART = (0.2, 1.0)
 #: no span is shorter than this (a fade must fit in it), seconds
 MIN_SPAN = 60.0
 #: fades between present and absent, seconds (shortened only where a span is shorter)
@@ -180,7 +182,9 @@ class Presence:
         self._owed = 0.0  # seconds present the plan owes its share (negative: too many)
         self._debt = 0.0  # what was owed when the current cycle began, not yet paid
         self._mark = points[-1][0]  # where the current span began
-        self._span = self._draw(self._there)
+        # joined part-way through its first span, as if the schedule had been running: an
+        # hour from the start is then there about the share asked, not more
+        self._span = self._draw(self._there, self._rng.uniform(*FIRST_PART))
         self._end = self._mark  # planned up to here
 
     def _mean(self, there: bool) -> float:
@@ -191,9 +195,10 @@ class Presence:
             present, absent = MINORITY_SPAN * p / (1 - p), MINORITY_SPAN
         return present if there else absent
 
-    def _draw(self, there: bool) -> float:
-        """The next span's length: a random share of its mean, and for the longer kind of
-        span (absent when the share is under a half) also what the cycles so far owe."""
+    def _draw(self, there: bool, part: float = 1.0) -> float:
+        """The next span's length: a random share of its mean (times `part`), and for the
+        longer kind of span (absent when the share is under a half) also what the cycles so
+        far owe."""
         p = self._share
         if there:  # a cycle (present, then absent) starts: what do the cycles before owe?
             self._debt = self._owed
@@ -203,8 +208,9 @@ class Presence:
             span += self._debt / (1 - p) if there else -self._debt / p
             self._debt = 0.0
         span = max(MIN_SPAN, span)
+        # a part of a span is accounted as the whole: its other part lies before the start
         self._owed += -(1 - p) * span if there else p * span
-        return span
+        return max(MIN_SPAN, span * part)
 
     def _extend(self, t: float) -> None:
         while self._end <= t and self._end != math.inf:
