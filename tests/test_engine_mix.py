@@ -128,6 +128,53 @@ def test_every_layer_and_master_at_full_stays_under_minus_1_dbtp(tmp_path):
     assert A.rms_db(x) > -20, "the limiter must not crush the sum into silence"
 
 
+def bright_clicks(tmp_path, true_peak_dbtp: float) -> tuple[str, float]:
+    """A 20 s file: a quiet noise bed and, from 5 to 15 s, 80 clicks that are band-limited
+    impulses, three in four half-way between two samples (their true peak 2.6-3.9 dB over
+    their samples, as with the bright clicks of rain, paper or keys), one in four on a
+    sample, all scaled to `true_peak_dbtp`. Returns (path, the clicks' true peak as
+    measured)."""
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((20 * RATE, 2)) * 0.002
+    n = np.arange(-32, 33)
+    between = np.sinc(n - 0.5) * np.hanning(len(n))
+    on = np.sinc(n) * np.hanning(len(n))
+    for k in range(80):
+        at = 5 * RATE + k * RATE // 8
+        x[at + n, k % 2] += (on if k % 4 == 0 else between) * (1 if k % 3 else -1)
+    x *= 10 ** ((true_peak_dbtp - A.true_peak_db(x, RATE)) / 20)
+    return write_audio(tmp_path / "clicks.wav", x, RATE, subtype="FLOAT"), A.true_peak_db(x, RATE)
+
+
+def render_clicks(path: str) -> np.ndarray:
+    """The clicks' 5-15 s played alone at full slider and master, past the looper's start."""
+    engine = Engine("manual", rate=RATE, seed=5, fade_in=0.0)
+    try:
+        engine.apply(Mix(1.0, (Layer(path, 1.0),)), ramp=0.0)
+        engine.render(4.5)
+        return engine.render(11.0)
+    finally:
+        engine.close()
+
+
+def test_limiter_passes_a_sound_under_minus_1_dbtp_untouched_inter_sample_peaks_too(tmp_path):
+    # issue 12: each sound keeps its true peak at or under -1 dBTP so that its snaps can
+    # stand out; the master must not take them down again (it aimed at -3 dBFS before and
+    # trimmed up to 0.8 dB off lone keyboard, fire and thunder)
+    path, peak = bright_clicks(tmp_path, -1.3)
+    out = A.true_peak_db(render_clicks(path), RATE)
+    assert out == pytest.approx(peak, abs=0.05), f"{peak:.2f} dBTP in, {out:.2f} out"
+
+
+def test_limiter_holds_clicks_between_samples_at_minus_1_dbtp(tmp_path):
+    # a detector that sees only samples (or a short half-sample estimate) misses these
+    # peaks by 2.6-3.9 dB and lets them out over 0 dBTP
+    path, peak = bright_clicks(tmp_path, 3.0)
+    x = render_clicks(path)
+    assert A.true_peak_db(x, RATE) <= -1.0
+    assert A.true_peak_db(x, RATE) >= -1.5, "the clicks are held at the ceiling, not crushed"
+
+
 def test_limiter_leaves_a_quiet_mix_untouched(engine):
     engine.apply(Mix(1.0, (Layer("pink", 0.3),)), ramp=0.0)
     x = engine.render(5.0)

@@ -92,7 +92,8 @@ def test_a_roll_is_measured_with_its_decay_and_after_rumbles():
     def roll(at, height):
         return np.where(t < at, 0.0, height * np.exp(-decay * (t - at)))
 
-    env = np.maximum.reduce([roll(10.0, 1.0), roll(15.0, 0.5), roll(18.5, 0.4), np.full_like(t, 0.05)])
+    env = np.maximum.reduce([roll(10.0, 1.0), roll(15.0, 0.5), roll(18.5, 0.4),
+                             np.full_like(t, 0.05)])
     found = S.rolls(noise(40.0) * env[:, None], RATE)
     assert len(found) == 1, found
     r = found[0]
