@@ -37,6 +37,7 @@ PARTS = {
     "soak": "6. soak",
     "streaming": "file layers streamed from disk (issue 16)",
     "alive": "drift and now and then (issue 18)",
+    "spatial": "motion and headphones placement (issue 19)",
     "tui": "the mixer's interface (issue 5)",
 }
 

@@ -45,6 +45,8 @@ EXPECTED = {
     "streaming": ["peak RSS, standard mix + 8 Ogg files", "CPU per streamed layer",
                   "reader hung"],
     "alive": ["`pink` drifting", "while away (stopped)", "alive stage"],
+    "spatial": ["`whisper` binaural / still", "headphones stage (ours) on one source",
+                "pyo `HRTF` at -90 deg"],
 }
 #: a result that says a part, or a piece of it, did not run (a missing peer tool, a JACK
 #: server that never came up, a sound that no longer exists)

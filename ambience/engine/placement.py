@@ -108,13 +108,15 @@ class Placement:
         self.seed = seed
         self.near = close
         self.rate = rate
-        #: what the layer's gain reads: the sound itself while idle
+        #: what the layer's gain reads: the sound itself while idle, the crossfade while
+        #: gliding, the one rendering heard once settled
         self.output = source
         self.mode = "idle"  # where it is heading: idle, pan or binaural
         self.motion = 0.0
         self.settle_at: float | None = None
         self._objs: list = []
         self._parts: dict[str, list] = {}
+        self._renderings: dict = {}
         self._weights: dict = {}
         # built now, before the gain that reads it (pyo computes objects in the order they
         # were made: built later, the stage would reach the gain one buffer late), stopped
@@ -123,10 +125,9 @@ class Placement:
         self.stop()
 
     # --------------------------------------------------------------- building
-    def _own(self, obj, part: str | None = None):
+    def _own(self, obj, part: str):
         self._objs.append(obj)
-        if part is not None:
-            self._parts.setdefault(part, []).append(obj)
+        self._parts.setdefault(part, []).append(obj)
         return obj
 
     def _build(self) -> None:
@@ -135,32 +136,28 @@ class Placement:
         self._scale = own(pyo.SigTo(0.0, time=GLIDE, init=0.0), "path")
         # the path itself is drawn when the layer first moves (a few ms, not at every start)
         path = own(pyo.Linseg([(0.0, 0.0), (1.0, 0.0)], loop=True, mul=self._scale), "path")
-        self._drawn = False
         self._path = path
-        # each channel's point: the path, pulled apart to the ears as motion goes to 0
+        self._drawn = False
+        # each channel's point: the path, pulled apart to the ears as motion goes to 0 (at
+        # motion 1 both channels are at the path: the sound is placed as one, L + R)
         ear = paths.level_of(90.0) / paths.w_max()
         spread = own(pyo.Sig(self._scale, mul=ear, add=-ear), "path")  # -(1 - m) * ear
         idx_l = own(path + spread, "path")
         idx_r = own(path - spread, "path")
-        # the more it moves, the more the path alone places it: its own stereo spread
-        # narrows to mono at motion 1 (L' = (1 - m/2) L + m/2 R, and the mirror)
-        keep = own(pyo.Sig(self._scale, mul=-0.5, add=1.0), "path")
-        lend = own(pyo.Sig(self._scale, mul=0.5), "path")
-        src = own(own(pyo.Sig([src[0], src[1]], mul=keep), "path")
-                  + own(pyo.Sig([src[1], src[0]], mul=lend), "path"), "path")
         # streams in the order (L -> left ear, R -> right ear) and (R -> left, L -> right):
         # each pair adds up to the two ears
         near_in, cross_in = [src[0], src[1]], [src[1], src[0]]
         near_idx, cross_idx = [idx_l, idx_r], [idx_r, idx_l]
 
         def lookups(columns, idx, part):
-            return own(pyo.Lookup([own(_table(c)) for c in columns], idx), part)
+            return own(pyo.Lookup([own(_table(c), "tables") for c in columns], idx), part)
 
         # speakers
         left, right = _pan_columns()
-        pan = own(own(pyo.Sig(near_in, mul=lookups((left, right), near_idx, "pan")), "pan")
-                  + own(pyo.Sig(cross_in, mul=lookups((left, right), cross_idx, "pan")),
-                        "pan"), "pan")
+        # (sums go through `add`: an object's own add costs less than an extra sum object)
+        cross = own(pyo.Sig(cross_in, mul=lookups((left, right), cross_idx, "pan")), "pan")
+        pan = own(pyo.Sig(near_in, mul=lookups((left, right), near_idx, "pan"), add=cross),
+                  "pan")
 
         # headphones
         distance = head.CLOSE if self.near else head.FAR
@@ -169,30 +166,38 @@ class Placement:
         def field(i, idx):
             return lookups((cols[(0, i)], cols[(1, i)]), idx, "binaural")
 
-        near_d = own(pyo.Delay(near_in, delay=field(0, near_idx), maxdelay=MAX_DELAY),
-                     "binaural")
-        cross_d = own(pyo.Delay(cross_in, delay=field(0, cross_idx), maxdelay=MAX_DELAY),
-                      "binaural")
-        direct = own(own(pyo.Sig(near_d, mul=field(1, near_idx)), "binaural")
-                     + own(pyo.Sig(cross_d, mul=field(1, cross_idx)), "binaural"),
-                     "binaural")
+        part = "binaural"
+        near_d = own(pyo.Delay(near_in, delay=field(0, near_idx), maxdelay=MAX_DELAY), part)
+        cross_d = own(pyo.Delay(cross_in, delay=field(0, cross_idx), maxdelay=MAX_DELAY), part)
+        direct = own(pyo.Sig(near_d, mul=field(1, near_idx),
+                             add=own(pyo.Sig(cross_d, mul=field(1, cross_idx)), part)), part)
         # the shadow's low-pass is linear and fixed: one per ear after the sum (its gains
         # move slowly enough to commute with it)
-        shaded = own(own(pyo.Sig(near_d, mul=field(2, near_idx)), "binaural")
-                     + own(pyo.Sig(cross_d, mul=field(2, cross_idx)), "binaural"),
-                     "binaural")
-        shadow = own(pyo.Tone(shaded, freq=head.SHADOW_CORNER), "binaural")
-        binaural = own(direct + shadow, "binaural")
+        shaded = own(pyo.Sig(near_d, mul=field(2, near_idx),
+                             add=own(pyo.Sig(cross_d, mul=field(2, cross_idx)), part)), part)
+        binaural = own(pyo.Tone(shaded, freq=head.SHADOW_CORNER, add=direct), part)
 
-        # the crossfade between the sound itself, its panned and its binaural rendering
-        heard = {"idle": self.source, "pan": pan, "binaural": binaural}
+        # the crossfade between the sound itself and its renderings, used only while a
+        # switch glides (settled, the gain reads the one rendering heard)
+        self._renderings = {"idle": src, "pan": pan, "binaural": binaural}
         terms = []
-        for name, signal in heard.items():
+        for name, signal in self._renderings.items():
             start = 1.0 if name == "idle" else 0.0  # idle is where every stage starts
-            w = own(pyo.SigTo(start, time=GLIDE, init=start), name)
+            w = own(pyo.SigTo(start, time=GLIDE, init=start), "mix " + name)
             self._weights[name] = w
-            terms.append(own(pyo.Sig(signal, mul=w), name))
-        self._mix = own(terms[0] + terms[1] + terms[2], "path")
+            terms.append(own(pyo.Sig(signal, mul=w), "mix " + name))
+        self._mix = own(own(terms[0] + terms[1], "mix") + terms[2], "mix")
+
+    def _play(self, *parts: str) -> None:
+        for part in parts:
+            for obj in self._parts.get(part, []):
+                if not obj.isPlaying():  # (tables are kept apart: they do not play)
+                    obj.play()
+
+    def _stop(self, *parts: str) -> None:
+        for part in parts:
+            for obj in self._parts.get(part, []):
+                obj.stop()
 
     # --------------------------------------------------------------- control
     def target(self, motion: float, binaural: bool) -> str:
@@ -207,23 +212,21 @@ class Placement:
         mode = self.target(motion, binaural)
         if mode == self.mode and motion == self.motion:
             return False
+        if self.output is self.source and mode == "idle":
+            self.motion = motion
+            return False
         changed = False
-        if self.output is self.source:
-            if mode == "idle":
-                self.motion = motion
-                return False
-            # the weights rest at the sound itself (idle 1, the others 0) and the path's scale
-            # at 0, so the switch is exact; from there it glides
-            if not self._drawn:
+        if self.output is not self._mix:
+            # from a settled state: the weights rest where it settled (1 for what is heard,
+            # 0 for the rest) and the path's scale at the motion heard, so the crossfade
+            # starts exactly where the sound is; from there it glides
+            if self.output is self.source and not self._drawn:
                 self._path.setList(_path(self.seed))
                 self._drawn = True
-            for obj in self._parts["path"] + self._parts["idle"]:
-                obj.play()
+            self._play("path", "mix", "mix " + self.mode)
             self.output = self._mix
             changed = True
-        for obj in self._parts.get(mode, []):
-            if not obj.isPlaying():
-                obj.play()
+        self._play(mode, "mix " + mode)
         for name, w in self._weights.items():
             w.setTime(max(glide, 0.001))
             w.setValue(1.0 if name == mode else 0.0)
@@ -233,21 +236,29 @@ class Placement:
         self.settle_at = now + max(glide, 0.0) + 0.05
         return changed
 
+    def hold(self, azimuth: float, binaural: bool) -> None:
+        """Keep the layer at `azimuth` (motion 1, no glide): for measurements."""
+        self.set(1.0, binaural, 0.0, glide=0.0)
+        level = paths.level_of(azimuth) / paths.w_max()
+        self._path.setList([(0.0, level), (1.0, level)])
+        self._drawn = True
+        self._path.play()
+
     def settle(self, now: float) -> bool:
-        """After a glide: stop the renderings no longer heard; back at idle, hand the sound
-        itself to the gain again (returns True when `output` changed)."""
+        """After a glide: stop the renderings no longer heard and the crossfade; the gain
+        reads the one rendering heard, or the sound itself (returns True when `output`
+        changed)."""
         if self.settle_at is None or now < self.settle_at:
             return False
         self.settle_at = None
-        for name in ("idle", "pan", "binaural"):
-            if name != self.mode:
-                for obj in self._parts.get(name, []):
-                    obj.stop()
-        if self.mode == "idle" and self.output is not self.source:
+        if self.mode == "idle":
             self.output = self.source
             self.stop()
             return True
-        return False
+        self._stop(*(name for name in ("pan", "binaural") if name != self.mode))
+        self._stop("mix", "mix idle", "mix pan", "mix binaural")
+        self.output = self._renderings[self.mode]
+        return True
 
     @property
     def active(self) -> bool:
@@ -257,21 +268,24 @@ class Placement:
         return list(self._objs)
 
     def play(self) -> None:
-        """Play what the current mode needs (after the layer itself was stopped)."""
+        """Play what is heard now (after the layer itself was stopped)."""
         if not self.active:
             return
-        for part in dict.fromkeys(("path", self.mode)):
-            for obj in self._parts.get(part, []):
-                obj.play()
+        if self.output is self._mix:
+            self._play("path", "mix", *("mix " + n for n in self._weights), "pan", "binaural")
+        else:
+            self._play("path", self.mode)
 
     def stop(self) -> None:
-        for obj in self._objs:
-            if hasattr(obj, "stop"):
-                obj.stop()
+        for part, objs in self._parts.items():
+            if part != "tables":
+                for obj in objs:
+                    obj.stop()
 
     def close(self) -> None:
         self.stop()
         self._objs.clear()
         self._parts.clear()
         self._weights.clear()
+        self._renderings.clear()
         self.output = self.source = None
