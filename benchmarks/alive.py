@@ -127,7 +127,8 @@ def measure(mode: str = "full") -> dict:
         "empty": Mix(),
         "still": Mix(layers=(Layer("pink", 1.0),)),
         "drifting": Mix(layers=(Layer("pink", 1.0, drift=1.0),)),
-        "there": Mix(layers=(Layer("pink", 1.0, drift=1.0, presence=0.5),)),
+        # a share this high keeps the first span (there) longer than the measurement
+        "there": Mix(layers=(Layer("pink", 1.0, drift=1.0, presence=0.99),)),
         "away": Mix(layers=(Layer("pink", 1.0, presence=0.0),)),
     }
     out: dict = {"mode": mode, "seconds": seconds, "stages": STAGES}
@@ -145,7 +146,7 @@ def rows(r: dict) -> list[Row]:
     table = [Row(part, "empty engine (paid once)", common.fmt_pct(empty))]
     words = {"still": "`pink` still (drift 0, always there)",
              "drifting": "`pink` drifting (drift 1)",
-             "there": "`pink` now and then, while there (presence 0.5, drift 1)",
+             "there": "`pink` now and then, while there (presence 0.99, drift 1)",
              "away": "`pink` now and then, while away (stopped)"}
     for name, what in words.items():
         c = r[name]
