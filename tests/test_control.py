@@ -78,6 +78,7 @@ def stop(proc: subprocess.Popen, timeout: float = 30.0) -> tuple[int, str, str]:
 
 
 # ---------------------------------------------------------------- against the player
+@pytest.mark.slow  # a real player process: seconds of wall-clock time
 def test_ctl_changes_the_players_mix_and_status_reports_it(player):
     assert ctl("set", "rain", "0.4").returncode == 0
     assert ctl("master", "0.6").returncode == 0
@@ -95,6 +96,7 @@ def test_ctl_changes_the_players_mix_and_status_reports_it(player):
     assert "pink" in text.stdout and "no timer" in text.stdout
 
 
+@pytest.mark.slow  # a real player process: seconds of wall-clock time
 def test_ctl_sets_the_living_mix_and_status_reports_it(player):
     assert ctl("set", "rain", "0.5").returncode == 0
     out = ctl("intensity", "rain", "0.25")
@@ -114,6 +116,7 @@ def test_ctl_sets_the_living_mix_and_status_reports_it(player):
     assert status()["breathing"] == 0.0
 
 
+@pytest.mark.slow  # a real player process: seconds of wall-clock time
 def test_ctl_timer_extend_shorten_cancel_pause_resume_toggle(player):
     assert ctl("timer", "10m", "--fade", "1m", "--then", "quit").returncode == 0
     t = status()["timer"]
@@ -133,6 +136,7 @@ def test_ctl_timer_extend_shorten_cancel_pause_resume_toggle(player):
     assert player.poll() is None
 
 
+@pytest.mark.slow  # a real player process: seconds of wall-clock time
 def test_ctl_preset_switches_the_players_preset(player):
     out = ctl("preset", "rainy study")
     assert out.returncode == 0, out.stderr
@@ -141,6 +145,7 @@ def test_ctl_preset_switches_the_players_preset(player):
     assert "rain" in [layer["sound"] for layer in s["layers"]]
 
 
+@pytest.mark.slow  # a real player process: seconds of wall-clock time
 def test_a_timer_shortened_past_its_end_ends_the_player_now(player):
     assert ctl("timer", "1h", "--then", "quit").returncode == 0
     assert ctl("shorten", "2h").returncode == 0
@@ -149,6 +154,7 @@ def test_a_timer_shortened_past_its_end_ends_the_player_now(player):
     assert "timer ended: quitting" in out
 
 
+@pytest.mark.slow  # a real player process: seconds of wall-clock time
 def test_ctl_quit_fades_the_player_out_and_it_exits_0(player):
     out = ctl("quit")
     assert out.returncode == 0 and "quitting" in out.stdout
@@ -159,6 +165,7 @@ def test_ctl_quit_fades_the_player_out_and_it_exits_0(player):
     assert ctl("status").returncode == 3
 
 
+@pytest.mark.slow  # a real player process: seconds of wall-clock time
 def test_bad_input_exits_2_with_the_usual_messages_and_did_you_mean(player):
     out = ctl("set", "rian", "0.5")
     assert out.returncode == 2
@@ -197,6 +204,7 @@ def test_bad_input_is_refused_with_2_even_when_no_mixer_runs():
     assert out.returncode == 2 and "expected a level between 0 and 1" in out.stderr
 
 
+@pytest.mark.slow  # a real player process: seconds of wall-clock time
 def test_a_second_player_says_how_to_steer_the_first_and_exits_2(player):
     second = subprocess.run(PLAY, capture_output=True, text=True, timeout=60)
     assert second.returncode == 2
@@ -205,6 +213,7 @@ def test_a_second_player_says_how_to_steer_the_first_and_exits_2(player):
     assert player.poll() is None and probe(socket_path()) == player.pid
 
 
+@pytest.mark.slow  # a real player process: seconds of wall-clock time
 def test_replace_asks_the_first_to_fade_out_and_takes_over(player):
     second = subprocess.Popen(PLAY + ["--replace"], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
@@ -218,6 +227,7 @@ def test_replace_asks_the_first_to_fade_out_and_takes_over(player):
         second.communicate(timeout=30)
 
 
+@pytest.mark.slow  # a real player process: seconds of wall-clock time
 def test_the_mixer_refuses_to_start_beside_a_player(player):
     out = subprocess.run([AMBIENCE, "--audio", "null"], capture_output=True, text=True,
                          timeout=60, stdin=subprocess.DEVNULL)
@@ -249,6 +259,7 @@ def raw(payload: bytes, timeout: float = 30.0, close_write: bool = True) -> byte
         s.close()
 
 
+@pytest.mark.slow  # a real player process: seconds of wall-clock time
 def test_malformed_oversized_and_silent_clients_never_stop_the_player(player):
     silent = []
     for _ in range(3):  # clients that connect and never speak
@@ -277,6 +288,7 @@ def test_malformed_oversized_and_silent_clients_never_stop_the_player(player):
     assert ctl("set", "rain", "0.3").returncode == 0
 
 
+@pytest.mark.slow  # a real player process: seconds of wall-clock time
 def test_a_stale_socket_left_by_a_crash_is_replaced():
     path = socket_path()
     dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -291,6 +303,7 @@ def test_a_stale_socket_left_by_a_crash_is_replaced():
         proc.communicate(timeout=30)
 
 
+@pytest.mark.slow  # a real player process: seconds of wall-clock time
 def test_a_killed_player_leaves_a_socket_the_next_one_replaces():
     first = start_player()
     first.kill()

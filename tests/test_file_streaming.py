@@ -299,6 +299,7 @@ def play_with_a_stall(tmp_path, stall: float, seconds: float, ring: float = 3.0)
         engine.close()
 
 
+@pytest.mark.slow  # stalls a live engine's reader for seconds of wall-clock time
 def test_a_reader_stalled_for_less_than_the_designed_holdout_causes_no_dropout(tmp_path):
     out, holdout, stalls, stalled_reads = play_with_a_stall(tmp_path, stall=1.7, seconds=4.0)
     assert holdout > 2.0, holdout  # a 3 s ring holds out 2.3 s; the default 11 s ring 10.2 s
@@ -308,6 +309,7 @@ def test_a_reader_stalled_for_less_than_the_designed_holdout_causes_no_dropout(t
     assert rms.min() > A.rms_db(sine(440, 1.0)) - 0.5, "a dropout"
 
 
+@pytest.mark.slow  # stalls a live engine's reader for seconds of wall-clock time
 def test_a_reader_stalled_past_the_holdout_fades_out_then_back_in_without_a_click(tmp_path):
     out, holdout, stalls, _ = play_with_a_stall(tmp_path, stall=3.5, seconds=6.0)
     assert stalls == 1

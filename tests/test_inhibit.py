@@ -116,6 +116,7 @@ def start_player(*extra: str) -> subprocess.Popen:
     return proc
 
 
+@pytest.mark.slow  # a real dbus-daemon and a player or mixer: seconds of wall-clock time
 def test_the_player_holds_sleep_off_while_playing_and_lets_go_on_pause_and_quit(logind):
     proc = start_player("--inhibit-sleep")
     try:
@@ -138,6 +139,7 @@ def test_the_player_holds_sleep_off_while_playing_and_lets_go_on_pause_and_quit(
     assert err == ""
 
 
+@pytest.mark.slow  # a real dbus-daemon and a player or mixer: seconds of wall-clock time
 def test_the_timers_end_releases_the_block_while_the_player_stays(logind):
     proc = start_player("--inhibit-sleep", "--timer", "3s", "--fade", "1s", "--then", "stop")
     try:
@@ -149,6 +151,7 @@ def test_the_timers_end_releases_the_block_while_the_player_stays(logind):
         proc.communicate(timeout=30)
 
 
+@pytest.mark.slow  # a real dbus-daemon and a player or mixer: seconds of wall-clock time
 def test_without_the_option_sleep_is_never_blocked(logind):
     proc = start_player()
     try:
@@ -167,6 +170,7 @@ def test_inhibit_sleep_is_refused_where_it_does_not_apply():
     assert out.returncode == 2 and "--inhibit-sleep does not apply" in out.stderr
 
 
+@pytest.mark.slow  # a real dbus-daemon and a player or mixer: seconds of wall-clock time
 async def test_the_mixer_holds_sleep_off_until_space_pauses_it(logind):
     from ambience.engine import Engine
     from ambience.tui.app import AmbienceApp

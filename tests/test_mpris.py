@@ -86,6 +86,7 @@ def start_player() -> subprocess.Popen:
     return proc
 
 
+@pytest.mark.slow  # a real dbus-daemon and a player or mixer: seconds of wall-clock time
 def test_media_keys_pause_resume_and_set_the_master_of_the_player(session_bus):
     proc = start_player()
     try:
@@ -120,6 +121,7 @@ def test_media_keys_pause_resume_and_set_the_master_of_the_player(session_bus):
     assert err == ""
 
 
+@pytest.mark.slow  # a real dbus-daemon and a player or mixer: seconds of wall-clock time
 def test_a_change_made_elsewhere_is_announced_on_the_bus(session_bus):
     from jeepney import MatchRule, MessageType
     from jeepney.bus_messages import message_bus
@@ -146,6 +148,7 @@ def test_a_change_made_elsewhere_is_announced_on_the_bus(session_bus):
         proc.communicate(timeout=30)
 
 
+@pytest.mark.slow  # a real dbus-daemon and a player or mixer: seconds of wall-clock time
 def test_without_a_session_bus_nothing_is_printed_and_ctl_works(monkeypatch, tmp_path):
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path}/no-bus")
     proc = start_player()
@@ -157,6 +160,7 @@ def test_without_a_session_bus_nothing_is_printed_and_ctl_works(monkeypatch, tmp
     assert proc.returncode == 0 and err == ""
 
 
+@pytest.mark.slow  # a real dbus-daemon and a player or mixer: seconds of wall-clock time
 async def test_media_keys_pause_the_mixer_and_show_it(session_bus):
     from ambience.engine import Engine
     from ambience.tui.app import AmbienceApp

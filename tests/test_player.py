@@ -304,6 +304,7 @@ def _quiet_console():
     return Console(file=open(os.devnull, "w"), force_terminal=False)
 
 
+@pytest.mark.slow  # seconds of wall-clock time
 def test_a_file_that_disappears_while_playing_is_named_and_the_rest_plays_on(tmp_path):
     import soundfile
 

@@ -183,7 +183,16 @@ def rgb(color):
     return color.triplet if color is not None and color.triplet is not None else None
 
 
-async def test_focused_row_has_three_to_one_contrast_with_its_neighbours_in_every_theme():
+#: the default theme, the one whose block cursor fails 3:1 (flexoki) and a light one; the run
+#: over every theme re-styles the whole mixer 21 times (4 CPU-s), so it is in the slow tier
+SOME_THEMES = ("textual-dark", "flexoki", "textual-light")
+
+
+@pytest.mark.parametrize("themes", [
+    pytest.param(SOME_THEMES, id="default-flexoki-light"),
+    pytest.param(None, id="every-theme", marks=pytest.mark.slow),
+])
+async def test_focused_row_has_three_to_one_contrast_with_its_neighbours(themes):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.engine is not None)  # booted
@@ -192,7 +201,7 @@ async def test_focused_row_has_three_to_one_contrast_with_its_neighbours_in_ever
         row = app.focused_row()
         x, y = row.query_one(".name").region.x + 1, row.region.y
         measured = {}
-        for theme in sorted(app.available_themes):
+        for theme in themes or sorted(app.available_themes):
             app.theme = theme
             await pilot.pause()
             focused = app.screen.get_style_at(x, y)
@@ -204,7 +213,7 @@ async def test_focused_row_has_three_to_one_contrast_with_its_neighbours_in_ever
             cursor, up, down, text = colours
             measured[theme] = min(contrast(cursor, up), contrast(cursor, down))
             assert contrast(text, cursor) >= MIN_CONTRAST, theme
-        assert len(measured) >= 15
+        assert len(measured) >= (15 if themes is None else len(themes))
         assert min(measured.values()) >= MIN_CONTRAST, measured
 
 
