@@ -40,6 +40,20 @@ SPLASH_HZ, SPLASH_Q = 4000.0, 0.7
 SPLASH_RANGE_DB, SPLASH_MEAN_DB = 18.0, 3.5
 SPLASH_LEVEL = 1.5
 
+#: intensity (trickle 0, as designed 0.5, torrent 1; points spaced evenly from 0 to 1): the
+#: flow's level, its highs and its band's centre (Hz); the gaps between bubbles (x; never
+#: shorter: two voices take turns and a bubble rings up to 62 ms) and their level; the gaps
+#: between splashes (x)
+INT_FLOW = (0.6, 1.0, 1.6)
+INT_HIGHS = (0.5, 1.0, 2.5)
+INT_WATER_HZ = (550.0, WATER_HZ, 950.0)
+INT_BUBBLE_GAPS = (2.5, 1.0, 1.0)
+INT_BUBBLES = (1.0, 1.0, 0.7)
+INT_SPLASH_GAPS = (3.0, 1.0, 0.35)
+INT_SPLASHES = (0.35, 1.0, 1.0)
+#: the output gain that holds the loudness (measured at intensity 0, 0.25, ... 1)
+INT_LOUDNESS = (1.82, 1.35, 1.0, 0.74, 0.51)
+
 
 class Stream(Source):
     def build(self):
@@ -47,15 +61,20 @@ class Stream(Source):
         left, right = noise_pair(self, CORRELATION)
 
         # running water: fast random swells, a little different per side
-        gurgle = own(pyo.Randi(0.5 * WATER_LEVEL, WATER_LEVEL, freq=[4.1, 3.3]))
+        flow = self.knob(*INT_FLOW, log=True)
+        highs_level = own(self.knob(*INT_HIGHS, log=True) * HIGHS_LEVEL)
+        water_hz = self.knob(*INT_WATER_HZ, log=True)
+        loudness = self.knob(*INT_LOUDNESS, log=True)
+        gurgle = own(pyo.Randi(0.5 * WATER_LEVEL, WATER_LEVEL, freq=[4.1, 3.3], mul=flow))
         sides = []
         for i, raw in enumerate((left, right)):
-            highs = own(pyo.ButLP(raw, freq=HIGHS_HZ, mul=HIGHS_LEVEL))
-            sides.append(own(pyo.ButBP(raw, freq=WATER_HZ, q=WATER_Q, mul=gurgle[i], add=highs)))
+            highs = own(pyo.ButLP(raw, freq=HIGHS_HZ, mul=highs_level))
+            sides.append(own(pyo.ButBP(raw, freq=water_hz, q=WATER_Q, mul=gurgle[i], add=highs)))
 
         # bubbles
         self._table = pyo.ExpTable([(0, 0.0), (500, 1.0), (8191, 0.0)], exp=4, inverse=True)
-        tick = alternating_ticks(self, MIN_GAP, MAX_GAP, VOICES, dist=4)
+        bubble_gaps = self.knob(*INT_BUBBLE_GAPS, log=True)
+        tick = alternating_ticks(self, MIN_GAP, MAX_GAP, VOICES, dist=4, scale=bubble_gaps)
         level = own(pyo.TrigXnoise(tick, dist=1, mul=BUBBLE_LEVEL))
         start = own(pyo.TrigRand(tick, BUBBLE_FREQ[0], BUBBLE_FREQ[1], init=800))
         # a bigger bubble rings lower and longer
@@ -64,16 +83,18 @@ class Stream(Source):
         env = own(pyo.TrigEnv(tick, self._table, dur=dur, mul=level))
         glide = own(pyo.Sig(env, mul=-BUBBLE_RISE / BUBBLE_LEVEL, add=1.0 + BUBBLE_RISE))
         pitch = own(start * glide)
-        ring = own(pyo.Sine(freq=pitch, mul=env))
+        ring = own(pyo.Sine(freq=pitch, mul=own(env * self.knob(*INT_BUBBLES, log=True))))
         pos = own(pyo.TrigRand(tick, 0.15, 0.85, init=0.5))
         bubbles_l = own(pyo.Mix(own(ring * own(pyo.Sig(pos, mul=-1.0, add=1.0))), voices=1))
         bubbles_r = own(pyo.Mix(own(ring * pos), voices=1))
 
         # splashes
-        splash = alternating_ticks(self, SPLASH_GAP[0], SPLASH_GAP[1], 1, dist=4)
+        splash_gaps = self.knob(*INT_SPLASH_GAPS, log=True)
+        splash = alternating_ticks(self, SPLASH_GAP[0], SPLASH_GAP[1], 1, dist=4,
+                                   scale=splash_gaps)
         db = own(pyo.TrigXnoise(splash, dist=4, x1=SPLASH_RANGE_DB / SPLASH_MEAN_DB,
                                 mul=SPLASH_RANGE_DB, add=-SPLASH_RANGE_DB))
-        amp = own(pyo.DBToA(db, mul=SPLASH_LEVEL))
+        amp = own(pyo.DBToA(db, mul=own(self.knob(*INT_SPLASHES, log=True) * SPLASH_LEVEL)))
         self._click = pyo.ExpTable([(0, 0.0), (200, 1.0), (8191, 0.0)], exp=4, inverse=True)
         sdur = own(pyo.TrigRand(splash, SPLASH_DUR[0], SPLASH_DUR[1], init=SPLASH_DUR[0]))
         senv = own(pyo.TrigEnv(splash, self._click, dur=sdur, mul=amp))
@@ -83,7 +104,8 @@ class Stream(Source):
 
         left_out = own(pyo.Sig(sides[0], add=bubbles_l))
         right_out = own(pyo.Sig(sides[1], add=bubbles_r))
-        return own(pyo.Mix([left_out, right_out, splashes], voices=2, mul=STREAM_GAIN))
+        return own(pyo.Mix([left_out, right_out, splashes], voices=2,
+                           mul=own(loudness * STREAM_GAIN)))
 
 
 SOUNDS = {"stream": Stream}

@@ -60,6 +60,18 @@ TABLE = 8192
 #: after-rumbles peaks lower
 ENERGY = 1.5
 
+#: intensity (distant 0, as designed 0.5, near 1; points spaced evenly from 0 to 1): the
+#: time a roll takes (x: its rise, decay and after-rumbles together) and the gaps between
+#: rolls with it (one voice: a roll never outlasts the shortest gap); the air's low-pass
+#: (Hz), the middle and high bands' levels (x) and the rumble between rolls (x)
+INT_LENGTH = (1.45, 1.0, 0.7)
+INT_TOP_HZ = (1500.0, TOP_HZ, 9000.0)
+INT_MID = (0.6, 1.0, 1.4)
+INT_HIGH = (0.25, 1.0, 2.5)
+INT_BED = (1.4, 1.0, 0.6)
+#: the output gain that holds the loudness (measured at intensity 0, 0.25, ... 1)
+INT_LOUDNESS = (0.93, 1.02, 1.0, 0.824, 0.72)
+
 
 def _cosine_rise(t: np.ndarray, start: float, up: float) -> np.ndarray:
     """0 before `start`, a half cosine up to 1 over `up` s, 1 after."""
@@ -116,27 +128,34 @@ class Thunder(Source):
                 bands.append(table)
             self._tables.append(bands)
 
-        tick = alternating_ticks(self, GAP[0], GAP[1], 1)
+        stretch = self.knob(*INT_LENGTH, log=True)
+        top_hz = self.knob(*INT_TOP_HZ, log=True)
+        mid_level = own(self.knob(*INT_MID, log=True) * MID[2])
+        high_level = own(self.knob(*INT_HIGH, log=True) * HIGH[2])
+        bed_level = own(self.knob(*INT_BED, log=True) * BED_LEVEL)
+        loudness = self.knob(*INT_LOUDNESS, log=True)
+        length = own(stretch * LENGTH)
+        tick = alternating_ticks(self, GAP[0], GAP[1], 1, scale=stretch)
         size = own(pyo.Sig(0.85))
         # chosen before the envelopes read the tick (created first: computed first)
         own(pyo.TrigFunc(tick, self.quietly(self._next_roll)))
         first = self._tables[0]
-        self._envs = [own(pyo.TrigEnv(tick, table, dur=LENGTH, mul=size)) for table in first]
+        self._envs = [own(pyo.TrigEnv(tick, table, dur=length, mul=size)) for table in first]
         low_env, mid_env, high_env = self._envs
 
         # the low band: shared by both channels, grumbling
         grumble = own(pyo.Randi(GRUMBLE, 1.0, freq=7.0))
-        low_level = own(own(low_env * grumble) + BED_LEVEL)
+        low_level = own(own(low_env * grumble) + bed_level)
         low = own(pyo.ButLP(left, freq=LOW_HZ, mul=own(low_level * 6.0)))
         sides = []
         for raw in (left, right):
-            mid = own(pyo.ButBP(raw, freq=MID[0], q=MID[1], mul=own(mid_env * MID[2])))
-            upper = own(pyo.ButBP(raw, freq=HIGH[0], q=HIGH[1], mul=own(high_env * HIGH[2]),
+            mid = own(pyo.ButBP(raw, freq=MID[0], q=MID[1], mul=own(mid_env * mid_level)))
+            upper = own(pyo.ButBP(raw, freq=HIGH[0], q=HIGH[1], mul=own(high_env * high_level),
                                   add=mid))
             # the air between here and the storm takes the highs off: a steeper top skirt
-            sides.append(own(pyo.Tone(upper, freq=TOP_HZ, add=low)))
+            sides.append(own(pyo.Tone(upper, freq=top_hz, add=low)))
         self._size = size
-        return own(pyo.Mix(sides, voices=2, mul=THUNDER_GAIN))
+        return own(pyo.Mix(sides, voices=2, mul=own(loudness * THUNDER_GAIN)))
 
     def _next_roll(self):
         """Per roll: one of the shapes, and a size."""
