@@ -97,6 +97,21 @@ def test_header_shows_the_whole_state_when_there_is_room():
 
 
 # ---------------------------------------------------------------------- footer, meters
+async def test_moving_between_rows_with_the_same_keys_keeps_the_footer_as_it_is():
+    """Textual rebuilds its footer on every focus change; that was two thirds of a key press."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.engine is not None)  # booted
+        await pilot.press("down")  # a sound row
+        await until(pilot, lambda: "Quit" in footer_descriptions(app))
+        keys = [id(k) for k in app.screen.query(FooterKey)]
+        await pilot.press("down", "up", "down")
+        assert app.focused_row().sound != app.all_rows()[1].sound
+        assert [id(k) for k in app.screen.query(FooterKey)] == keys
+        await pilot.press("space")  # pausing changes the keys: Resume replaces Pause
+        await until(pilot, lambda: "Resume" in footer_descriptions(app))
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_footer_keeps_q_and_f1_and_meters_sit_beside_the_sliders(size):
     app = make_app(LONG_NAME)

@@ -28,7 +28,23 @@ def rank(key: FooterKey) -> int:
 
 
 class MixerFooter(Footer):
-    """Textual's footer, keeping only the keys that fit, by KEEP_ORDER."""
+    """Textual's footer, keeping only the keys that fit, by KEEP_ORDER. Rebuilt only when the
+    keys it shows change: Textual rebuilds it on every focus change, and moving between rows
+    (the same keys) then cost two thirds of a key press (0.08 of 0.12 CPU-s here)."""
+
+    _shown: tuple | None = None
+
+    def bindings_changed(self, screen) -> None:
+        shown = tuple(
+            (binding.key, binding.action, binding.description, binding.group, enabled, tooltip)
+            for _, binding, enabled, tooltip in screen.active_bindings.values() if binding.show
+        )
+        rebuild = screen.app.app_focus and self.is_attached and screen is self.screen
+        if rebuild and shown == self._shown and self._bindings_ready:
+            return
+        super().bindings_changed(screen)
+        if rebuild:
+            self._shown = shown
 
     def compose(self):
         widgets = list(super().compose())
