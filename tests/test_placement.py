@@ -62,12 +62,15 @@ def _highpass(x: np.ndarray, hz: float) -> np.ndarray:
 
 def right_lag(x: np.ndarray, max_ms: float = 1.2) -> float:
     """Seconds by which the right channel lags the left (cross-correlation below 1.5 kHz)."""
+    from scipy.signal import correlate
+
     lo = _lowpass(x, 1500.0)
     left, right = lo[:, 0], lo[:, 1]
     n = int(max_ms * RATE / 1000)
-    core = slice(n, len(left) - n)
-    scores = [np.dot(left[core], right[n + k: len(right) - n + k]) for k in range(-n, n + 1)]
-    return (int(np.argmax(scores)) - n) / RATE
+    scores = correlate(right, left, mode="full", method="fft")  # at lag k: right[i + k] left[i]
+    lags = np.arange(-len(left) + 1, len(right))
+    near = np.abs(lags) <= n
+    return int(lags[near][np.argmax(scores[near])]) / RATE
 
 
 def _where(path: motion.Path, n: int, test) -> np.ndarray:

@@ -192,7 +192,7 @@ class Engine:
         silent = fade_in is None or fade_in > 0
         self.master = MasterChain(self.server, initial=0.0 if silent else 1.0)
         #: the breathing pacer (`Mix.breathing`), ticked at each buffer's start while on
-        self.pacer = Pacer(self.master.pacer, self.buffer / self.rate)
+        self.pacer = Pacer(self.master.pacer, self.buffer / self.rate, self.master.use_pacer)
         #: stream ids of newly built layers, to be computed ahead of the master chain
         self._ahead: list[set[int]] = []
         #: called at the start of every buffer in the audio thread (benchmarks time it)

@@ -108,17 +108,33 @@ class MasterChain:
         self.env = pyo.Linseg([(0.0, initial), (0.001, initial)])
         self._plan: tuple[float, fades.Points] = (0.0, [(0.0, initial)])
         self.env.play()
-        # the breathing pacer's swell (1 while it is off; `engine.pacer` drives it): before
-        # the envelope, so that the sleep timer's fade takes it down too
+        # the breathing pacer's swell (`engine.pacer` drives it): before the envelope, so
+        # that the sleep timer's fade takes it down too. While it is off its objects are
+        # stopped and the chain multiplies without it (`use_pacer`)
         self.pacer = pyo.SigTo(1.0, time=0.005, init=1.0)
         self._gain_pacer = self.gain * self.pacer
-        self.pre = pyo.Sig(self.sum, mul=self._gain_pacer * self.env)
-        self._gain_env = self.pre.mul  # the product objects must stay referenced
+        self._paced = self._gain_pacer * self.env
+        self._gain_env = self.gain * self.env  # the product objects must stay referenced
+        self.pre = pyo.Sig(self.sum, mul=self._gain_env)
+        self.use_pacer(False)
         self.limiter = Limiter(self.pre, int(server.getSamplingRate()))
         # the last guard: only what the limiter's follower lets through (a fraction of a dB)
         self.output = pyo.Clip(self.limiter.output, min=-CEILING, max=CEILING)
         self.meter = None
         self.output.out()
+
+    def use_pacer(self, on: bool) -> None:
+        """Multiply by the pacer's swell or not; switch only while the swell is at 1 (the
+        products were made before `pre`, so either is computed before it reads it)."""
+        parts = (self.pacer, self._gain_pacer, self._paced)
+        if on:
+            for obj in parts:
+                obj.play()
+            self.pre.setMul(self._paced)
+        else:
+            self.pre.setMul(self._gain_env)
+            for obj in parts:
+                obj.stop()
 
     def stream_ids(self) -> set[int]:
         """Ids of the server's streams (pyo's per-object computations) now."""
@@ -178,8 +194,8 @@ class MasterChain:
         if self.limiter is not None:
             self.limiter.close()
             self.limiter = None
-        for name in ("output", "meter", "pre", "_gain_env", "_gain_pacer", "pacer", "env",
-                     "gain", "sum", "mixer"):
+        for name in ("output", "meter", "pre", "_gain_env", "_paced", "_gain_pacer", "pacer",
+                     "env", "gain", "sum", "mixer"):
             obj = getattr(self, name, None)
             if hasattr(obj, "stop"):
                 obj.stop()

@@ -3,7 +3,8 @@
 Once a buffer (from the engine's per-buffer callback) it sets the master chain's pacer gain
 to the swell at that buffer's end, so the gain runs as straight segments one buffer long
 along the smooth curve. The gain sits before the master envelope: the sleep timer's fade
-takes the swell down with everything else. Nothing runs while the pacer is off.
+takes the swell down with everything else. While the pacer is off nothing runs: no tick,
+and the gain is out of the chain (`MasterChain.use_pacer`).
 
 Nothing steps: switching on or off fades the swell's depth in or out over `FADE` seconds; a
 new rate keeps the breath's phase (the clock is re-anchored so that `core.breathing` sees the
@@ -38,8 +39,9 @@ def _ease(x: float) -> float:
 class Pacer:
     """Drives `gain` (a pyo `SigTo` before the master envelope) along the breathing curve."""
 
-    def __init__(self, gain, buffer_seconds: float):
+    def __init__(self, gain, buffer_seconds: float, use=lambda on: None):
         self.gain = gain
+        self._use = use  # puts the gain into the chain (True) or takes it out (False)
         self.step = buffer_seconds
         self.gain.setTime(buffer_seconds)
         self._lock = threading.Lock()
@@ -65,6 +67,10 @@ class Pacer:
             if not self.active:
                 # a fresh start: the clock starts now, at the bottom of a breath
                 self.anchor, self.rate, self.inhale, self._old = now, rate, inhale, None
+                self.gain.setTime(0.0)
+                self.gain.setValue(1.0)  # where it was left: the depth starts at 0
+                self.gain.setTime(self.step)
+                self._use(True)
             elif rate != self.rate or inhale != self.inhale:
                 old = (self.anchor, self.rate, self.inhale)
                 # the same phase of the breath at the new rate
@@ -114,8 +120,10 @@ class Pacer:
             end = now + self.step
             db = self.swell_db(end)
             self.gain.setValue(10 ** (db / 20))
-            if self._stopping and self._depth_at(end) <= 0:
+            if self._stopping and self._depth_at(now) <= 0:
+                # faded out (the gain has been at 1 for a buffer): out of the chain
                 self.active = False
                 self.rate = 0.0
                 self._stopping = False
                 self._old = None
+                self._use(False)
