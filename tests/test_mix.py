@@ -96,3 +96,12 @@ def test_inhale_share_is_bounded_and_headphones_default_off():
     assert Mix().inhale == 0.4 and Mix().headphones is False
     with pytest.raises(ValueError, match="inhale"):
         Mix(inhale=0.95)
+
+
+def test_a_slider_at_zero_drops_a_plain_layer_but_keeps_one_with_settings_of_its_own():
+    mix = Mix(1.0, (Layer("rain", 0.5), Layer("wind", 0.5, drift=0.4)))
+    down = mix.with_slider("rain", 0.0).with_slider("wind", 0.0)
+    assert down.layer("rain") is None
+    assert down.layer("wind") == Layer("wind", 0.0, drift=0.4)
+    assert down.gains()["wind"] == 0.0
+    assert down.with_slider("wind", 0.6).layer("wind") == Layer("wind", 0.6, drift=0.4)

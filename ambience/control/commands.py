@@ -124,7 +124,7 @@ def _run(front: Front, command: Command) -> str:
     if name == "set":
         sound = _known_sound(front, args["sound"])
         level = args["level"]
-        new = mix.without(sound) if level <= 0.0 else mix.with_level(sound, level)
+        new = mix.with_slider(sound, level)
         return _change(front, new) or f"{sound} {level:.2f}"
     if name == "master":
         return _change(front, mix.with_master(args["level"])) or f"master {args['level']:.2f}"

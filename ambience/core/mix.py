@@ -145,6 +145,15 @@ class Mix:
             ),
         )
 
+    def with_slider(self, sound: str, level: float) -> Mix:
+        """A slider moved to `level`: at 0 a plain layer leaves the mix, but a layer with
+        settings of its own (drift, intensity...) stays at 0 so that they are there when the
+        slider comes back up."""
+        layer = self.layer(sound)
+        if float(level) <= 0.0 and (layer is None or not layer.shaping):
+            return self.without(sound)
+        return self.with_level(sound, level)
+
     def with_muted(self, sound: str, muted: bool) -> Mix:
         return replace(
             self,

@@ -450,10 +450,8 @@ class AmbienceApp(App[int]):
                         severity="warning", timeout=5)
         if sound == MASTER:
             mix = self.mix.with_master(level)
-        elif level <= 0.0:
-            mix = self.mix.without(sound)
         else:
-            mix = self.mix.with_level(sound, level)
+            mix = self.mix.with_slider(sound, level)
         self.change_mix(mix)
 
     def change_mix(self, mix: Mix, ramp: float | None = None) -> None:
