@@ -99,11 +99,10 @@ def test_noise_colours_have_their_slope(rendered):
     assert abs(measured - slope) <= 1.0, f"{sound}: {measured:.2f} dB/octave, want {slope}"
 
 
-@pytest.mark.parametrize("sound", BUNDLED)
-def test_starting_and_stopping_a_sound_fifty_times_never_crashes(sound):
+def start_and_stop(sound: str, times: int) -> None:
     engine = Engine("manual", rate=RATE, seed=3, fade_in=0.0, catalog=CATALOG)
     try:
-        for i in range(50):
+        for i in range(times):
             engine.apply(Mix(1.0, (Layer(sound, 0.8),)), ramp=0.01)
             engine.render(0.03)
             engine.apply(Mix(1.0, ()), ramp=0.01)
@@ -113,3 +112,14 @@ def test_starting_and_stopping_a_sound_fifty_times_never_crashes(sound):
         assert np.all(np.isfinite(x))
     finally:
         engine.close()
+
+
+@pytest.mark.parametrize("sound", BUNDLED)
+def test_starting_and_stopping_a_sound_ten_times_never_crashes(sound):
+    start_and_stop(sound, 10)
+
+
+@pytest.mark.slow  # the soak: 50 starts and stops a sound, some 3 minutes of audio over all
+@pytest.mark.parametrize("sound", BUNDLED)
+def test_starting_and_stopping_a_sound_fifty_times_never_crashes(sound):
+    start_and_stop(sound, 50)
