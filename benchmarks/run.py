@@ -28,6 +28,7 @@ from benchmarks.common import Row
 PARTS = {
     "engine": "the engine's own cost (issue 2)",
     "sounds": "each sound's cost (issue 3)",
+    "intensity": "each sound's cost across its intensity (issue 18)",
     "profile": "where the CPU goes (perf)",
     "compare": "1. engine vs file-playing mixers",
     "realtime": "2. real-time cost through JACK",

@@ -31,6 +31,7 @@ EXPECTED = {
     "engine": ["empty engine", "`pink` noise layer", "1 file layer", "8 file layers",
                "memory: engine idle"],
     "sounds": ["empty engine (paid once)", "`brown` alone", "standard mix"],
+    "intensity": ["`birds` at intensity 0 / 0.5 / 1"],
     "profile": ["all pyo objects' processing", "busiest functions", "DSP time by pyo class"],
     "compare": ["ours: standard mix", "gstreamer audiomixer: same layers",
                 "ffmpeg amix: same layers", "sox -m: same layers"],

@@ -89,6 +89,21 @@ def test_a_glide_changed_midway_carries_on_from_where_it_got_to(engine):
         assert abs(a - b) <= 0.1 * abs(hi - lo) + 1e-9
 
 
+def test_a_layer_stopped_mid_glide_comes_back_at_its_new_intensity(engine):
+    # "now and then" stops a layer while it is away and starts it again when it returns
+    engine.apply(Mix(1.0, (Layer("wind", 1.0, intensity=0.0),)), ramp=0.0)
+    engine.render(0.2)
+    engine.apply(Mix(1.0, (Layer("wind", 1.0, intensity=1.0),)))
+    engine.render(0.5)
+    layer = engine._slots["wind"].layer
+    layer.stop()
+    engine.render(0.5)
+    layer.play()
+    engine.render(0.05)
+    assert knob_values(engine, "wind") == pytest.approx(knob_targets(engine, "wind", 1.0),
+                                                        rel=1e-5)
+
+
 def test_a_sound_without_intensity_sounds_the_same_at_any_intensity():
     outs = []
     for x in (0.5, 0.9):

@@ -132,7 +132,14 @@ class Source:
         return self._playing
 
     def play(self) -> None:
-        """Start every object (generators, triggers, envelopes) of the layer."""
+        """Start every object (generators, triggers, envelopes) of the layer. Its knobs
+        start at its intensity (a glide cut short by a stop is not played again)."""
+        for line, points, log in self._knobs:
+            value = _between(points, self.intensity, log)
+            line.setList([(0.0, value), (0.001, value)])
+        if self._where is not None:
+            self._where.setTime(0.0)
+            self._where.setValue(self.intensity)
         for obj in self._objects:
             if hasattr(obj, "play"):  # tables have no play/stop
                 obj.play()
