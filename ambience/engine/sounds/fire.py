@@ -48,8 +48,10 @@ POP_LEVEL = 4.0
 #: often it crackles and pops, the roar's and the gas hiss's level
 INT_CRACKLES = (0.25, 1.0, 2.5)
 INT_POPS = (0.3, 1.0, 3.0)
-INT_ROAR = (0.3, 1.0, 2.2)
-INT_HISS = (0.5, 1.0, 1.6)
+#: a pop's level (x): a blaze pops more often, not louder (a rare loud pop set its peak)
+INT_POP_LEVEL = (1.0, 1.0, 0.6)
+INT_ROAR = (0.3, 1.0, 2.0)
+INT_HISS = (0.5, 1.0, 1.3)
 #: the output gain that holds the loudness (measured at intensity 0, 0.25, ... 1)
 INT_LOUDNESS = (1.556, 1.274, 1.0, 0.782, 0.628)
 
@@ -104,7 +106,7 @@ class Fire(Source):
         # pops: a knot bursting now and then, placed where the last crackle was
         pops = own(pyo.Percent(beat, percent=own(popping * POP_CHANCE)))
         self._pop = pyo.ExpTable([(0, 0.0), (400, 1.0), (8191, 0.0)], exp=3, inverse=True)
-        penv = own(pyo.TrigEnv(pops, self._pop, dur=POP_DUR, mul=own(unheld * POP_LEVEL)))
+        penv = own(pyo.TrigEnv(pops, self._pop, dur=POP_DUR, mul=own(own(unheld * self.knob(*INT_POP_LEVEL, log=True)) * POP_LEVEL)))
         knot = own(pyo.Biquad(own(left * penv), freq=POP_HZ, q=1.2, type=2))
         popped = own(pyo.SPan(knot, outs=2, pan=where))
 

@@ -43,7 +43,7 @@ INT_KEYS = (1.5, 1.0, 0.7)
 INT_BURSTS = (0.6, 1.0, 1.8)
 INT_PAUSES = (1.5, 1.0, 0.5)
 #: the output gain that holds the loudness (measured at intensity 0, 0.25, ... 1)
-INT_LOUDNESS = (1.16, 1.12, 1.0, 0.94, 0.89)
+INT_LOUDNESS = (1.08, 1.06, 1.0, 0.94, 0.89)
 
 
 def _bump(out: list[float], start: float, rise: float, tail: float, level: float) -> None:

@@ -70,7 +70,7 @@ INT_MID = (0.6, 1.0, 1.4)
 INT_HIGH = (0.25, 1.0, 2.5)
 INT_BED = (1.4, 1.0, 0.6)
 #: the output gain that holds the loudness (measured at intensity 0, 0.25, ... 1)
-INT_LOUDNESS = (0.93, 1.02, 1.0, 0.824, 0.72)
+INT_LOUDNESS = (0.85, 1.0, 1.0, 0.824, 0.72)
 
 
 def _cosine_rise(t: np.ndarray, start: float, up: float) -> np.ndarray:

@@ -94,7 +94,9 @@ class Waves(Source):
         hits = own(pyo.Percent(beat, percent=chance))
         db = own(pyo.TrigXnoise(hits, dist=4, x1=FIZZ_RANGE_DB / FIZZ_MEAN_DB,
                                 mul=FIZZ_RANGE_DB, add=-FIZZ_RANGE_DB))
-        amp = own(pyo.DBToA(db, mul=FIZZ_LEVEL))
+        # (where the gain that holds the loudness lifts a calm sea, a click keeps its level)
+        held = own(pyo.Min(own(pyo.Pow(loudness, -1.0)), 1.0, mul=FIZZ_LEVEL))
+        amp = own(pyo.DBToA(db, mul=held))
         self._click = pyo.ExpTable([(0, 0.0), (150, 1.0), (8191, 0.0)], exp=4, inverse=True)
         dur = own(pyo.TrigRand(hits, FIZZ_DUR[0], FIZZ_DUR[1], init=FIZZ_DUR[0]))
         cenv = own(pyo.TrigEnv(hits, self._click, dur=dur, mul=amp))

@@ -38,6 +38,9 @@ WHISTLE_Q, WHISTLE_LEVEL, WHISTLE_MAX = 70.0, 100.0, 2.0
 #: gusts and swirls around that mean
 INT_SPEED = (0.8, 1.0, 1.15)
 INT_GUSTS = (0.6, 1.0, 1.5)
+#: how loud a whistle may get (x): a gale's whistles sing more often, not louder (a narrow
+#: band of noise peaks far over its RMS: it set the layer's true peak)
+INT_WHISTLE_MAX = (1.0, 1.0, 1.0, 0.55, 0.6)
 #: the output gain that holds the loudness (measured at intensity 0, 0.25, ... 1)
 INT_LOUDNESS = (1.543, 1.215, 1.0, 0.845, 0.759)
 
@@ -73,10 +76,11 @@ class Wind(Source):
 
         # whistles: sing above their threshold only, pitch with the speed
         parts_l, parts_r = [sides[0], leaves], [sides[1], leaves]
+        ceiling = self.knob(*(m * WHISTLE_MAX / WHISTLE_LEVEL for m in INT_WHISTLE_MAX), log=True)
         for pitch, threshold, pan, delay in WHISTLES:
             late = own(pyo.SDelay(u, delay=delay, maxdelay=1.0))
             over = own(pyo.Max(own(late - threshold), 0.0))
-            amp = own(pyo.Clip(over, 0.0, WHISTLE_MAX / WHISTLE_LEVEL, mul=WHISTLE_LEVEL))
+            amp = own(pyo.Clip(over, 0.0, ceiling, mul=WHISTLE_LEVEL))
             # pitch with the slow gust only: the flutter would smear the tone
             freq = own(pyo.SDelay(gust, delay=delay, maxdelay=1.0, mul=own(speed * pitch)))
             sing = own(pyo.Biquad(left, freq=freq, q=WHISTLE_Q, type=2, mul=amp))
