@@ -203,5 +203,6 @@ def test_any_sequence_of_timer_and_pause_actions_keeps_the_envelope_continuous(s
         # (10 % for the breakpoints that approximate the dB curve)
         assert max(steps_) <= slope * rig.engine.buffer / rig.engine.rate * 1.1
         if ended and ended[-1].then == "stop" and session.timer is None and session.ended:
-            rig.run(0.3)
+            # the end is told when its last fade starts: silence follows `quiet_in` later
+            rig.run(ended[-1].quiet_in + 0.3)
             assert rig.engine.playing() == []
