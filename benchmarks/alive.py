@@ -55,23 +55,9 @@ def stage_cost(seconds: float, repeats: int) -> dict:
 
 def levels(engine, seconds: float) -> list[float]:
     """The output's level in dB per second, without keeping the audio."""
-    import numpy as np
+    from tests.rendering import window_levels_db
 
-    n = engine.rate
-    out: list[float] = []
-    rest = np.zeros((0, 2))
-
-    def take(block) -> None:
-        nonlocal rest
-        data = np.concatenate([rest, block.astype(np.float64)])
-        k = len(data) // n
-        if k:
-            power = np.square(data[: k * n]).reshape(k, n, 2).mean(axis=(1, 2))
-            out.extend(10 * np.log10(np.maximum(power, 1e-30)))
-        rest = data[k * n:]
-
-    engine.render(seconds, on_block=take)
-    return out
+    return list(window_levels_db(engine, seconds))
 
 
 def rendered(layer, seconds: float, seed: int = 3) -> list[float]:

@@ -12,6 +12,26 @@ RATE = 48000
 CATALOG = load_catalog()
 
 
+def window_levels_db(engine: Engine, seconds: float, window: float = 1.0) -> np.ndarray:
+    """Render `seconds` and return the output's level (dB, both channels) in consecutive
+    `window`s, without keeping the audio (half an hour of it is 700 MB)."""
+    n = int(round(window * engine.rate))
+    levels: list[float] = []
+    rest = np.zeros((0, 2), dtype=np.float64)
+
+    def take(block: np.ndarray) -> None:
+        nonlocal rest
+        data = np.concatenate([rest, block.astype(np.float64)])
+        k = len(data) // n
+        if k:
+            power = np.square(data[: k * n]).reshape(k, n, 2).mean(axis=(1, 2))
+            levels.extend(10 * np.log10(np.maximum(power, 1e-30)))
+        rest = data[k * n:]
+
+    engine.render(seconds, on_block=take)
+    return np.array(levels)
+
+
 def render_alone(sound: str, seconds: float, seed: int) -> np.ndarray:
     """`seconds` of `sound` alone (frames x 2, float32). The seed repeats a render from one
     process to the next, not within one process (see `Engine`)."""

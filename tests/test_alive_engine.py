@@ -15,28 +15,13 @@ from ambience.core.mix import Layer, Mix, slider_to_gain
 from ambience.engine import Engine
 from ambience.engine import alive as stage
 from tests.conftest import RATE, write_audio
+from tests.rendering import window_levels_db
 
 LIMITER_DELAY = 200  # samples the master's limiter delays the sound (engine/master.py)
 
 
 def per_second_db(engine: Engine, seconds: float, window: float = 1.0) -> np.ndarray:
-    """The output's level (dB, both channels) in consecutive `window`s, without keeping the
-    audio (half an hour of it is 700 MB)."""
-    n = int(window * RATE)
-    levels: list[float] = []
-    rest = np.zeros((0, 2), dtype=np.float64)
-
-    def take(block: np.ndarray) -> None:
-        nonlocal rest
-        data = np.concatenate([rest, block.astype(np.float64)])
-        k = len(data) // n
-        if k:
-            power = np.square(data[: k * n]).reshape(k, n, 2).mean(axis=(1, 2))
-            levels.extend(10 * np.log10(np.maximum(power, 1e-30)))
-        rest = data[k * n:]
-
-    engine.render(seconds, on_block=take)
-    return np.array(levels)
+    return window_levels_db(engine, seconds, window)
 
 
 def white(seed: int = 3) -> Engine:
@@ -135,7 +120,6 @@ def test_a_now_and_then_layer_follows_its_schedule_and_is_stopped_while_away(
         base = base_level(engine)
         engine.apply(Mix(1.0, (Layer("white", 1.0, presence=0.4),)))
         life, t0 = life_of(engine, "white")
-        start = engine.time()
         step = 0.25  # asked for; a render is whole buffers (`got`)
         playing, levels, ends = [], [], []
         for _ in range(int(300 / step)):
