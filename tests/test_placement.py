@@ -185,19 +185,23 @@ def test_a_steady_sound_at_the_whispers_place_swings_its_whole_level_difference_
 
 
 # ------------------------------------------------------------------ glides
-@pytest.mark.parametrize("change", ["headphones on", "motion on", "motion down", "both off"])
+@pytest.mark.parametrize("change", ["headphones on", "motion on", "motion down", "both off",
+                                    "still to moving in headphones"])
 def test_switching_headphones_or_motion_while_playing_glides_without_a_click(change):
     start = {
         "headphones on": Mix(1.0, (Layer("whisper", 1.0, motion=1.0),)),
         "motion on": Mix(1.0, (Layer("whisper", 1.0),)),
         "motion down": Mix(1.0, (Layer("whisper", 1.0, motion=1.0),), headphones=True),
         "both off": Mix(1.0, (Layer("whisper", 1.0, motion=0.6),), headphones=True),
+        # settled at motion 1 and 0 the stage plays cheaper equivalents; they hand back
+        "still to moving in headphones": Mix(1.0, (Layer("whisper", 1.0),), headphones=True),
     }[change]
     end = {
         "headphones on": start.with_headphones(True),
         "motion on": start.with_shaping("whisper", motion=1.0).with_headphones(True),
         "motion down": start.with_shaping("whisper", motion=0.2),
         "both off": start.with_shaping("whisper", motion=0.0).with_headphones(False),
+        "still to moving in headphones": start.with_shaping("whisper", motion=0.5),
     }[change]
     engine = _engine(source=_Tone)
     try:

@@ -23,6 +23,14 @@ Every change glides: `motion` ramps m (the sound drifts to its new range), and a
 between idle, pan and binaural crossfades the renderings over `GLIDE` seconds; when a glide
 has ended (`settle`) the renderings no longer heard are stopped and, back at idle, the gain
 reads the sound itself again.
+
+Settled in headphones at motion 1 or 0, the same binaural rendering costs half or less as
+one of two cheaper equivalents (linear, so sample for sample the same sound): at motion 1
+both channels sit on the path, so L + R is placed once ("mono": two delays and six table
+reads instead of four and twelve); at motion 0 they sit still at the ears, so the tables'
+values are constants ("fixed": no table reads, no path). The equivalent plays during the
+glide that leads to it (its delay lines are full when it takes over) and hands back to the
+crossfade, where it has its own weight, when the next change starts.
 """
 
 from __future__ import annotations
@@ -96,6 +104,13 @@ def _path(seed: int) -> list[tuple[float, float]]:
     return [(t, w / top) for t, w in paths.path_points(seed)]
 
 
+def _read(column: list[float], index: float) -> float:
+    """What `Lookup` reads from `column` at `index` (-1..1), linearly interpolated."""
+    pos = (0.495 * index + 0.5) * len(column)
+    k = min(int(pos), len(column) - 2)
+    return column[k] + (pos - k) * (column[k + 1] - column[k])
+
+
 def _table(values):
     return pyo.DataTable(size=len(values), init=list(values))
 
@@ -118,6 +133,8 @@ class Placement:
         self._parts: dict[str, list] = {}
         self._renderings: dict = {}
         self._weights: dict = {}
+        #: the rendering heard once settled: the mode, or its cheaper equivalent
+        self.heard = "idle"
         # built now, before the gain that reads it (pyo computes objects in the order they
         # were made: built later, the stage would reach the gain one buffer late), stopped
         # until needed: a stopped object costs nothing
@@ -141,9 +158,9 @@ class Placement:
         # each channel's point: the path, pulled apart to the ears as motion goes to 0 (at
         # motion 1 both channels are at the path: the sound is placed as one, L + R)
         ear = paths.level_of(90.0) / paths.w_max()
-        spread = own(pyo.Sig(self._scale, mul=ear, add=-ear), "path")  # -(1 - m) * ear
-        idx_l = own(path + spread, "path")
-        idx_r = own(path - spread, "path")
+        spread = own(pyo.Sig(self._scale, mul=ear, add=-ear), "spread")  # -(1 - m) * ear
+        idx_l = own(path + spread, "spread")
+        idx_r = own(path - spread, "spread")
         # streams in the order (L -> left ear, R -> right ear) and (R -> left, L -> right):
         # each pair adds up to the two ears
         near_in, cross_in = [src[0], src[1]], [src[1], src[0]]
@@ -163,8 +180,8 @@ class Placement:
         distance = head.CLOSE if self.near else head.FAR
         cols = _binaural_columns(distance, int(self.rate))
 
-        def field(i, idx):
-            return lookups((cols[(0, i)], cols[(1, i)]), idx, "binaural")
+        def field(i, idx, part="binaural"):
+            return lookups((cols[(0, i)], cols[(1, i)]), idx, part)
 
         part = "binaural"
         near_d = own(pyo.Delay(near_in, delay=field(0, near_idx), maxdelay=MAX_DELAY), part)
@@ -177,16 +194,46 @@ class Placement:
                              add=own(pyo.Sig(cross_d, mul=field(2, cross_idx)), part)), part)
         binaural = own(pyo.Tone(shaded, freq=head.SHADOW_CORNER, add=direct), part)
 
+        # its equivalent at motion 1: both channels on the path, L + R placed once
+        part = "mono"
+        both = own(pyo.Sig(src[0], add=src[1]), part)
+        both_d = own(pyo.Delay(both, delay=field(0, path, part), maxdelay=MAX_DELAY), part)
+        mono = own(pyo.Tone(own(pyo.Sig(both_d, mul=field(2, path, part)), part),
+                            freq=head.SHADOW_CORNER,
+                            add=own(pyo.Sig(both_d, mul=field(1, path, part)), part)), part)
+
+        # its equivalent at motion 0: each channel still at its ear, the tables' values
+        # there as constants
+        part = "fixed"
+        at = {0: -ear, 1: ear}  # the index of channel L and of channel R
+
+        def const(fld, chans):  # per ear (left, right): channel chans[ear]'s value
+            return [_read(cols[(e, fld)], at[c]) for e, c in enumerate(chans)]
+
+        near_f = own(pyo.Delay(near_in, delay=const(0, (0, 1)), maxdelay=MAX_DELAY), part)
+        cross_f = own(pyo.Delay(cross_in, delay=const(0, (1, 0)), maxdelay=MAX_DELAY), part)
+        direct_f = own(pyo.Sig(near_f, mul=const(1, (0, 1)),
+                               add=own(pyo.Sig(cross_f, mul=const(1, (1, 0))), part)), part)
+        shaded_f = own(pyo.Sig(near_f, mul=const(2, (0, 1)),
+                               add=own(pyo.Sig(cross_f, mul=const(2, (1, 0))), part)), part)
+        fixed = own(pyo.Tone(shaded_f, freq=head.SHADOW_CORNER, add=direct_f), part)
+
         # the crossfade between the sound itself and its renderings, used only while a
         # switch glides (settled, the gain reads the one rendering heard)
-        self._renderings = {"idle": src, "pan": pan, "binaural": binaural}
+        self._renderings = {"idle": src, "pan": pan, "binaural": binaural, "mono": mono,
+                            "fixed": fixed}
         terms = []
         for name, signal in self._renderings.items():
             start = 1.0 if name == "idle" else 0.0  # idle is where every stage starts
-            w = own(pyo.SigTo(start, time=GLIDE, init=start), "mix " + name)
+            # (the weights keep playing once settled: a settled equivalent sets its own to 1
+            # at once, so that the next glide starts from it)
+            w = own(pyo.SigTo(start, time=GLIDE, init=start), "weights")
             self._weights[name] = w
             terms.append(own(pyo.Sig(signal, mul=w), "mix " + name))
-        self._mix = own(own(terms[0] + terms[1], "mix") + terms[2], "mix")
+        total = terms[0]
+        for term in terms[1:]:
+            total = own(total + term, "mix")
+        self._mix = total
 
     def _play(self, *parts: str) -> None:
         for part in parts:
@@ -200,6 +247,16 @@ class Placement:
                 obj.stop()
 
     # --------------------------------------------------------------- control
+    #: what each settled rendering needs playing
+    NEEDS = {"pan": ("path", "spread", "pan"), "binaural": ("path", "spread", "binaural"),
+             "mono": ("path", "mono"), "fixed": ("fixed",)}
+
+    def _equivalent(self) -> str:
+        """The rendering to hear once settled: the mode or its cheaper equivalent."""
+        if self.mode == "binaural" and self.motion in (0.0, 1.0):
+            return "mono" if self.motion == 1.0 else "fixed"
+        return self.mode
+
     def target(self, motion: float, binaural: bool) -> str:
         """The mode that `motion` and headphones call for."""
         if binaural and (self.near or motion > 0):
@@ -217,22 +274,24 @@ class Placement:
             return False
         changed = False
         if self.output is not self._mix:
-            # from a settled state: the weights rest where it settled (1 for what is heard,
-            # 0 for the rest) and the path's scale at the motion heard, so the crossfade
-            # starts exactly where the sound is; from there it glides
+            # from a settled state: the weights start at 1 for what is heard, 0 for the rest,
+            # and the path's scale rests at the motion heard, so the crossfade starts exactly
+            # where the sound is; from there it glides
             if self.output is self.source and not self._drawn:
                 self._path.setList(_path(self.seed))
                 self._drawn = True
-            self._play("path", "mix", "mix " + self.mode)
+            self._play("path", "spread", "weights", "mix", "mix " + self.heard)
             self.output = self._mix
             changed = True
-        self._play(mode, "mix " + mode)
+        self.mode, self.motion = mode, motion
+        # the rendering to glide to and, if cheaper, its equivalent (filled while it glides)
+        self.heard = self._equivalent()
+        self._play(mode, "mix " + mode, self.heard)
         for name, w in self._weights.items():
             w.setTime(max(glide, 0.001))
             w.setValue(1.0 if name == mode else 0.0)
         self._scale.setTime(max(glide, 0.001))
         self._scale.setValue(motion)
-        self.mode, self.motion = mode, motion
         self.settle_at = now + max(glide, 0.0) + 0.05
         return changed
 
@@ -243,6 +302,7 @@ class Placement:
         self._path.setList([(0.0, level), (1.0, level)])
         self._drawn = True
         self._path.play()
+        self.settle(self.settle_at)
 
     def settle(self, now: float) -> bool:
         """After a glide: stop the renderings no longer heard and the crossfade; the gain
@@ -253,11 +313,17 @@ class Placement:
         self.settle_at = None
         if self.mode == "idle":
             self.output = self.source
+            self.heard = "idle"
             self.stop()
             return True
-        self._stop(*(name for name in ("pan", "binaural") if name != self.mode))
-        self._stop("mix", "mix idle", "mix pan", "mix binaural")
-        self.output = self._renderings[self.mode]
+        needs = self.NEEDS[self.heard] + ("weights",)
+        self._stop(*(part for part in self._parts
+                     if part != "tables" and part not in needs))
+        if self.heard != self.mode:  # the crossfade's next start: the equivalent heard
+            for name, w in self._weights.items():
+                w.setTime(0.0)
+                w.setValue(1.0 if name == self.heard else 0.0)
+        self.output = self._renderings[self.heard]
         return True
 
     @property
@@ -272,9 +338,9 @@ class Placement:
         if not self.active:
             return
         if self.output is self._mix:
-            self._play("path", "mix", *("mix " + n for n in self._weights), "pan", "binaural")
+            self._play(*(p for p in self._parts if p != "tables"))
         else:
-            self._play("path", self.mode)
+            self._play("weights", *self.NEEDS[self.heard])
 
     def stop(self) -> None:
         for part, objs in self._parts.items():
