@@ -12,6 +12,16 @@ import pytest
 RATE = 48000
 
 
+class Clock:
+    """A clock the test moves by hand (`clock.t += 5`): sessions and the mixer take one."""
+
+    def __init__(self, t: float = 1000.0) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Tests of one `xdist_group` run one after another, at the place of the group's first

@@ -28,11 +28,8 @@ from ambience.control.server import (
     probe,
     socket_path,
 )
+from tests.players import AMBIENCE, PLAY, start_player, wait_until_serving
 
-AMBIENCE = str(Path(sys.executable).with_name("ambience"))
-PLAY = [AMBIENCE, "play", "--audio", "null", "--layer", "pink=0.5"]
-#: generous: the machine running the tests may be busy
-UP = 60.0
 
 
 def ctl(*args, timeout: float = 60.0) -> subprocess.CompletedProcess:
@@ -44,23 +41,6 @@ def status() -> dict:
     out = ctl("--json", "status")
     assert out.returncode == 0, out.stdout + out.stderr
     return json.loads(out.stdout)["status"]
-
-
-def wait_until_serving(proc: subprocess.Popen, timeout: float = UP) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        assert proc.poll() is None, proc.communicate()
-        if probe(socket_path()) == proc.pid:
-            return
-        time.sleep(0.1)
-    raise AssertionError("the player never served its control socket")
-
-
-def start_player(*extra: str) -> subprocess.Popen:
-    proc = subprocess.Popen(PLAY + list(extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    wait_until_serving(proc)
-    return proc
 
 
 @pytest.fixture

@@ -17,18 +17,11 @@ from ambience.engine import Engine
 from ambience.library.preset import preset_from_mix
 from ambience.library.presets import load_last_session, save_last_session
 from ambience.tui.app import AmbienceApp
+from tests.conftest import Clock
 
 AMBIENCE = str(Path(sys.executable).with_name("ambience"))
 SIZE = (100, 32)
 START = Mix(0.8, (Layer("brown", 0.5), Layer("pink", 0.2)))
-
-
-class Clock:
-    def __init__(self, t: float = 1000.0) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
 
 
 def make_app() -> AmbienceApp:

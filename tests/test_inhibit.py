@@ -10,17 +10,13 @@ import os
 import select
 import shutil
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-from ambience.control.server import claim, probe, socket_path
-
-AMBIENCE = str(Path(sys.executable).with_name("ambience"))
-PLAY = [AMBIENCE, "play", "--audio", "null", "--layer", "pink=0.5"]
+from ambience.control.server import claim
+from tests.players import AMBIENCE, start_player
 
 pytestmark = pytest.mark.skipif(shutil.which("dbus-daemon") is None,
                                 reason="needs dbus-daemon (Debian: dbus)")
@@ -104,16 +100,6 @@ def logind(monkeypatch):
 
 def ctl(*args: str) -> None:
     subprocess.run([AMBIENCE, "ctl", *args], check=True, capture_output=True, timeout=60)
-
-
-def start_player(*extra: str) -> subprocess.Popen:
-    proc = subprocess.Popen(PLAY + list(extra), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    end = time.monotonic() + 60
-    while probe(socket_path()) != proc.pid:
-        assert proc.poll() is None and time.monotonic() < end, proc.communicate()
-        time.sleep(0.1)
-    return proc
 
 
 @pytest.mark.slow  # a real dbus-daemon and a player or mixer: seconds of wall-clock time

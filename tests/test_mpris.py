@@ -9,16 +9,13 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from ambience.control.server import claim, probe, socket_path
+from ambience.control.server import claim
+from tests.players import AMBIENCE, start_player
 
-AMBIENCE = str(Path(sys.executable).with_name("ambience"))
-PLAY = [AMBIENCE, "play", "--audio", "null", "--layer", "pink=0.5"]
 DEST = "org.mpris.MediaPlayer2.ambience"
 PLAYER = "org.mpris.MediaPlayer2.Player"
 
@@ -75,15 +72,6 @@ def ctl_status() -> dict:
                          text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)["status"]
-
-
-def start_player() -> subprocess.Popen:
-    proc = subprocess.Popen(PLAY, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    end = time.monotonic() + 60
-    while probe(socket_path()) != proc.pid:
-        assert proc.poll() is None and time.monotonic() < end, proc.communicate()
-        time.sleep(0.1)
-    return proc
 
 
 @pytest.mark.slow  # a real dbus-daemon and a player or mixer: seconds of wall-clock time

@@ -13,23 +13,16 @@ from ambience.core.mix import Layer, Mix
 from ambience.core.playback import DirectPort, Playback, PlaybackError
 from ambience.engine import Engine
 from ambience.session import END_FADE, PAUSE_FADE, RESYNC, Session
+from tests.conftest import Clock
 
 MIX = Mix(1.0, (Layer("brown", 0.5), Layer("pink", 0.3)))
-
-
-class Clock:
-    def __init__(self, t: float = 500.0) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
 
 
 class Rig:
     """A session on a manual engine whose audio time and the test's clock move together."""
 
     def __init__(self, mix: Mix = MIX, *, start: bool = True):
-        self.clock = Clock()
+        self.clock = Clock(500.0)
         self.engine = Engine("manual", seed=3, fade_in=0)
         self.session = Session(DirectPort(self.engine), mix, clock=self.clock)
         if start:

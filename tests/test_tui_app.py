@@ -24,19 +24,10 @@ from ambience.tui.screens.open import OpenDialog
 from ambience.tui.screens.save import SaveDialog
 from ambience.tui.screens.timer import TimerDialog
 from ambience.tui.widgets.mixer_row import MASTER, MixerRow, MuteMark
+from tests.conftest import Clock
 
 SIZE = (100, 32)
 START = Mix(0.8, (Layer("brown", 0.5), Layer("pink", 0.2)))
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, t: float = 1000.0) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
 
 
 @pytest.fixture(autouse=True)
