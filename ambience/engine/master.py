@@ -15,6 +15,8 @@ keyboard and paper at full sliders out at -0.8 dBTP.)
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ambience.core import fades
@@ -38,14 +40,16 @@ PHASES = (1, 2, 3)
 BAND = 0.9
 
 
-def _phases(half: int = HALF, band: float = BAND) -> list[list[float]]:
+@functools.cache
+def _phases(half: int = HALF, band: float = BAND) -> tuple[tuple[float, ...], ...]:
     """Fractional-delay filters, 2 x `half` taps each, for the `PHASES` (quarters of a
     sample): least-squares fits of a delay of `half` - p/4 samples over 0..`band` x Nyquist,
     scaled to unit gain at DC (so that slow peaks read exactly). A pyo `Convolve` costs in
     proportion to its taps: 12 taps read within 0.15 dB under and 0.5 dB over the 20-tap
     phases of the meter's own 4x filter (scipy's resample_poly, which
     tests.analysis.true_peak_db uses) on sines, clicks, square waves and noise, for two thirds
-    of the cost. Phase 0 is the sample itself, `half` samples late."""
+    of the cost. Phase 0 is the sample itself, `half` samples late. Computed once a process
+    (the fits cost about 0.18 CPU-s, which every engine start paid)."""
     w = np.linspace(0.0, band * np.pi, 2000)
     taps = np.arange(2 * half)
     out = []
@@ -54,8 +58,8 @@ def _phases(half: int = HALF, band: float = BAND) -> list[list[float]]:
         want = np.exp(-1j * w * (half - p / 4))
         h = np.linalg.lstsq(np.vstack([z.real, z.imag]),
                             np.concatenate([want.real, want.imag]), rcond=None)[0]
-        out.append([float(v) for v in h / h.sum()])
-    return out
+        out.append(tuple(float(v) for v in h / h.sum()))
+    return tuple(out)
 
 
 class Limiter:
@@ -77,7 +81,7 @@ class Limiter:
         own = self._own
         # true peak as BS.1770 measures it: each sample (delayed to line up) and the three
         # points between it and the next, from three short fractional-delay filters
-        self._kernels = [pyo.DataTable(size=len(k), init=k) for k in _phases()]
+        self._kernels = [pyo.DataTable(size=len(k), init=list(k)) for k in _phases()]
         phases = [own(pyo.SDelay(source, delay=(HALF + 0.5) / rate, maxdelay=(HALF + 2) / rate))]
         phases += [own(pyo.Convolve(source, table, size=table.getSize()))
                    for table in self._kernels]
