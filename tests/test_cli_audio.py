@@ -108,3 +108,24 @@ def test_play_through_jack_without_a_jack_server_says_so(tmp_path):
     assert result.returncode == 2
     assert "No JACK server is running" in result.stderr
     assert "Traceback" not in result.stderr and "Cannot connect" not in result.stderr
+
+
+def test_run_as_the_program_numpy_gets_one_blas_thread_unless_the_user_chose(monkeypatch,
+                                                                              capsys):
+    """OpenBLAS's idle threads spin: one thread halves the CPU of a short render's start."""
+    from ambience.cli import main
+
+    # the premise: parsing the command line has not loaded numpy, which reads it at load
+    done = subprocess.run([sys.executable, "-c", "import sys, ambience.cli; "
+                           "print(sorted(m for m in sys.modules if m.startswith('numpy')))"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
+    monkeypatch.setattr(sys, "argv", ["ambience", "presets"])
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+    assert main() == 0
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "4"  # the user's own setting
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS")
+    assert main(["presets"]) == 0
+    assert "OPENBLAS_NUM_THREADS" not in os.environ  # a caller's environment is its own
+    assert main() == 0
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"

@@ -112,9 +112,12 @@ class _Child:
         self.frames = 0
         self.error: str | None = None
         self.stderr = tempfile.TemporaryFile()
+        # one OpenBLAS thread (unless the user chose): the parts already use every core, and
+        # OpenBLAS's idle threads spin (see `ambience.cli.single_threaded_blas`)
+        env = {"OPENBLAS_NUM_THREADS": "1", **os.environ}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "ambience.render.parts"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=self.stderr,
+            stdout=subprocess.PIPE, stderr=self.stderr, env=env,
             start_new_session=True,  # Ctrl-C at the terminal reaches the parent alone
         )
         self.proc.stdin.write(pickle.dumps(spec))
