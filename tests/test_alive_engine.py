@@ -1,6 +1,7 @@
 """The engine plays drift and "now and then" (issue 18): rendered with the manual server and
 measured. White noise is the cheap steady sound whose level is easy to read; a constant (DC)
-file makes the output the gain curve itself, sample by sample."""
+file makes the output the gain curve itself, sample by sample; steady tones, each in a
+frequency bin of its own, let one hour-long render measure four layers at once."""
 
 from __future__ import annotations
 
@@ -46,25 +47,93 @@ def dc(tmp_path):
                        subtype="FLOAT")
 
 
-# ------------------------------------------------------------------------------ drift
-@pytest.mark.slow  # half an hour of audio (~15 s)
-def test_drift_wanders_within_its_bounds_and_speed_over_half_an_hour():
-    engine = white()
+# ------------------------------------------------------------------------------ an hour
+#: One hour-long render serves the drift test and the three presence tests: each plays a layer
+#: of its own, a user file of one steady tone looped seamlessly (one second, whole cycles, its
+#: sidecar sets no crossfade), so that each layer's level is read apart from the others in the
+#: bin of its frequency (0 Hz: a constant), exactly and without the noise of a noise level.
+#: The layers go through the engine's own gain path (slider, alive envelope, mixer, master,
+#: limiter), and sum to well under the limiter's threshold, where its gain is exactly 1.
+HOUR = 3600.0
+#: role -> (tone in Hz, drift, presence); started in this order (seeds 7001-7004)
+HOUR_LAYERS = {0.25: (1000, 0.0, 0.25), 0.5: (3000, 0.0, 0.5), 0.75: (5000, 0.0, 0.75),
+               "drift": (0, 1.0, 1.0)}
+
+
+def bin_levels_db(engine: Engine, seconds: float, freqs: list[int]) -> np.ndarray:
+    """Render `seconds` and return the level (dB, both channels) of the output's component
+    at each of `freqs` (whole Hz; 0 is the constant part) in each whole second: seconds x
+    freqs. Over one second every whole-Hz tone is orthogonal to the others and to a constant,
+    so each is read by its own two DFT terms (cheaper than whole spectra)."""
+    n = engine.rate
+    t = np.arange(n) / n
+    basis = np.stack([f(2 * np.pi * freq * t) for freq in freqs for f in (np.cos, np.sin)],
+                     axis=1)
+    # a tone's power is half its amplitude squared; a constant's is its square
+    scale = np.repeat(np.where(np.array(freqs) == 0, 1.0, 2.0), 2) / n ** 2
+    levels: list[np.ndarray] = []
+    rest = np.zeros((0, 2), dtype=np.float32)
+
+    def take(block: np.ndarray) -> None:
+        nonlocal rest
+        data = np.concatenate([rest, block])
+        k = len(data) // n
+        if k:
+            windows = data[: k * n].reshape(k, n, 2).transpose(0, 2, 1).astype(np.float64)
+            power = (windows @ basis) ** 2 * scale  # (k, channel, cos/sin of each freq)
+            power = power.reshape(k, 2, len(freqs), 2).sum(axis=3).mean(axis=1)
+            levels.append(10 * np.log10(np.maximum(power, 1e-30)))
+        rest = data[k * n:]
+
+    engine.render(seconds, on_block=take)
+    return np.concatenate(levels)
+
+
+@pytest.fixture(scope="module")
+def hour(tmp_path_factory):
+    """role -> (level in dB per second over the hour against the layer alone and steady,
+    the layer's schedule, the schedule's time at the hour's start)."""
+    from ambience.library.catalog import load_catalog
+
+    folder = tmp_path_factory.mktemp("hour-sounds")
+    t = np.arange(RATE) / RATE
+    for role, (freq, _, _) in HOUR_LAYERS.items():
+        tone = np.full(RATE, 0.1) if freq == 0 else 0.1 * np.cos(2 * np.pi * freq * t)
+        write_audio(folder / f"tone-{freq}.wav", np.stack([tone, tone], axis=1), RATE,
+                    subtype="FLOAT")
+        (folder / f"tone-{freq}.toml").write_text("crossfade = 0\n")
+    catalog = load_catalog(user_dir=folder)
+    ids = {role: f"tone-{freq}" for role, (freq, _, _) in HOUR_LAYERS.items()}
+    assert all(catalog.resolve(i).crossfade == 0.0 for i in ids.values()), catalog.problems
+    freqs = [freq for freq, _, _ in HOUR_LAYERS.values()]
+    engine = Engine("manual", rate=RATE, seed=7, fade_in=0.0, catalog=catalog)
     try:
-        base = base_level(engine)
-        engine.apply(Mix(1.0, (Layer("white", 1.0, drift=1.0),)))
-        life, t0 = life_of(engine, "white")
+        engine.apply(Mix(1.0, tuple(Layer(i, 1.0) for i in ids.values())), ramp=0.0)
+        base = np.mean(bin_levels_db(engine, 6.0, freqs)[1:], axis=0)
+        engine.apply(Mix(1.0, tuple(Layer(ids[role], 1.0, drift=drift, presence=presence)
+                                    for role, (_, drift, presence) in HOUR_LAYERS.items())))
         start = engine.time()
-        db = per_second_db(engine, 1800.0) - base
+        lives = {role: life_of(engine, i) for role, i in ids.items()}
+        db = bin_levels_db(engine, HOUR, freqs) - base
     finally:
         engine.close()
+    return {role: (db[:, k], lives[role][0], start - lives[role][1])
+            for k, role in enumerate(HOUR_LAYERS)}
+
+
+# ------------------------------------------------------------------------------ drift
+@pytest.mark.slow  # half an hour of audio (the hour's render, ~30 s, is shared)
+@pytest.mark.xdist_group("alive-hour")
+def test_drift_wanders_within_its_bounds_and_speed_over_half_an_hour(hour):
+    db, life, offset = hour["drift"]
+    db = db[:1800]
     # the pure schedule, averaged over the same seconds, is what the engine played
-    want = np.array([np.mean([20 * math.log10(life.gain(start - t0 + i + f))
+    want = np.array([np.mean([20 * math.log10(life.gain(offset + i + f))
                               for f in (0.125, 0.375, 0.625, 0.875)]) for i in range(len(db))])
     assert np.abs(db - want).max() < 0.15
     assert db.min() >= -6.0 - 0.1 and db.max() <= 3.0 + 0.1
     assert db.min() < -4.0 and db.max() > 2.0  # it does wander
-    speed = np.abs(db[2:] - db[:-2]) / 2.0  # over 2 s: the 1 s levels' noise is 0.02 dB
+    speed = np.abs(db[2:] - db[:-2]) / 2.0  # over 2 s (a tone's level is read exactly)
     assert speed.max() <= alive.MAX_SPEED
     # slow: the level's autocorrelation takes 20-120 s to fall to 1/e
     x = db - db.mean()
@@ -159,20 +228,13 @@ def test_a_now_and_then_layer_follows_its_schedule_and_is_stopped_while_away(
     assert not np.any(~playing & heard)
 
 
-@pytest.mark.slow  # three hours of audio (~75 s)
+@pytest.mark.slow  # an hour of audio (the hour's render is shared)
+@pytest.mark.xdist_group("alive-hour")
 @pytest.mark.parametrize("share", [0.25, 0.5, 0.75])
-def test_a_now_and_then_layer_is_there_about_the_share_asked_for_over_an_hour(share):
-    engine = white(7)
-    try:
-        base = base_level(engine)
-        engine.apply(Mix(1.0, (Layer("white", 1.0, presence=share),)))
-        life, t0 = life_of(engine, "white")
-        start = engine.time()
-        db = per_second_db(engine, 3600.0) - base
-    finally:
-        engine.close()
+def test_a_now_and_then_layer_is_there_about_the_share_asked_for_over_an_hour(hour, share):
+    db, life, offset = hour[share]
     heard = float(np.mean(db >= -10.0))
-    pure = life.presence.there_share(start - t0, start - t0 + 3600.0)
+    pure = life.presence.there_share(offset, offset + HOUR)
     assert heard == pytest.approx(pure, abs=0.01)
     assert heard == pytest.approx(share, abs=0.1)
 

@@ -188,13 +188,29 @@ def test_limiter_leaves_a_quiet_mix_untouched(engine):
 
 
 @pytest.mark.slow  # twenty minutes of audio
-def test_master_fade_is_exact_over_long_times(engine):
-    engine.apply(Mix(1.0, (Layer("pink", 0.5),)), ramp=0.0)
-    engine.set_master_envelope([(600.0, 1.0), (1200.0, 0.0)])
-    engine.render(900.0, capture=False)
-    assert engine.master_envelope_value() == pytest.approx(0.5, abs=0.002)
-    engine.render(300.5, capture=False)
-    assert engine.master_envelope_value() == 0.0
+def test_master_fade_is_exact_over_long_times(tmp_path):
+    """The layer is a constant (a one-second file looped without a crossfade, as its sidecar
+    asks), so the output is the envelope itself: the sound, not only the plan, is exact.
+    (A constant also costs a quarter of what pink noise does to render.)"""
+    from ambience.library.catalog import load_catalog
+
+    write_audio(tmp_path / "dc.wav", np.full((RATE, 2), 0.1), RATE, subtype="FLOAT")
+    (tmp_path / "dc.toml").write_text("crossfade = 0\n")
+    engine = Engine("manual", rate=RATE, seed=11, fade_in=0.0,
+                    catalog=load_catalog(user_dir=tmp_path))
+    try:
+        engine.apply(Mix(1.0, (Layer("dc", 0.5),)), ramp=0.0)
+        engine.set_master_envelope([(600.0, 1.0), (1200.0, 0.0)])
+        engine.render(900.0, capture=False)
+        assert engine.master_envelope_value() == pytest.approx(0.5, abs=0.002)
+        # the limiter delays the sound by 200 samples: that sample was played at 900 s
+        heard = engine.render(0.01)[200] / (0.1 * slider_to_gain(0.5))
+        assert heard == pytest.approx(0.5, abs=0.002)  # both channels
+        engine.render(300.5, capture=False)
+        assert engine.master_envelope_value() == 0.0
+        assert np.abs(engine.render(0.01)).max() == 0.0
+    finally:
+        engine.close()
 
 
 def test_start_of_playback_fades_in_over_three_seconds():
