@@ -121,8 +121,7 @@ def test_play_through_jack_without_a_jack_server_says_so(tmp_path):
     assert "Traceback" not in result.stderr and "Cannot connect" not in result.stderr
 
 
-def test_run_as_the_program_numpy_gets_one_blas_thread_unless_the_user_chose(monkeypatch,
-                                                                              capsys):
+def test_run_as_the_program_numpy_gets_one_blas_thread_unless_the_user_chose(monkeypatch):
     """OpenBLAS's idle threads spin: one thread halves the CPU of a short render's start."""
     from ambience.cli import main
 
