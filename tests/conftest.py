@@ -3,11 +3,18 @@ and the order of tests: those of one xdist group run one after another."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 
 import numpy as np
 import pytest
+
+# One OpenBLAS thread in the test workers, as in the `ambience` command: OpenBLAS's idle
+# threads spin after each call, which cost the numpy-heavy test files 10-15 % more CPU on two
+# cores. Set here, in the controller, before pytest-xdist starts its workers (which inherit it);
+# a value the developer set wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 RATE = 48000
 
