@@ -18,7 +18,7 @@ from scipy import signal
 
 from ambience.core.mix import Layer, Mix
 from ambience.engine import Engine, EngineError
-from ambience.engine.file_layer import FileLayer, decode
+from ambience.engine.file_layer import LOW_SECONDS, FileLayer, decode
 from ambience.engine.loop_stream import LoopStream, crossfade_for
 from ambience.library.catalog import SoundInfo
 from tests import analysis as A
@@ -57,12 +57,14 @@ def engine_with(rate: int = RATE, **layer_options) -> Engine:
     return Engine("manual", rate=rate, seed=1, fade_in=0.0, layer_factory=factory)
 
 
-def render_paced(engine: Engine, seconds: float, step: float = 0.02, on_step=None):
-    """Render `seconds` no faster than real time (as a sound card would pull it)."""
+def render_paced(engine: Engine, seconds: float, step: float = 0.02, on_step=None,
+                 until=None):
+    """Render `seconds` no faster than real time (as a sound card would pull it), or less
+    once `until()` holds."""
     chunks = []
     t0 = time.monotonic()
     done = 0.0
-    while done < seconds - 1e-9:
+    while done < seconds - 1e-9 and not (until is not None and until()):
         if on_step is not None:
             on_step(done)
         chunks.append(engine.render(step))
@@ -286,7 +288,11 @@ def play_with_a_stall(tmp_path, stall: float, seconds: float, ring: float = 3.0)
     try:
         engine.apply(Mix(1.0, (Layer(path, 1.0),)), ramp=0.0)
         layer = engine._slots[path].layer
-        render_paced(engine, ring)  # the reader fills the ring
+        # the reader fills the ring (in well under `ring` seconds: it decodes ~8x faster
+        # than the sound plays); the stall starts from a full ring
+        render_paced(engine, ring, until=lambda: layer.ahead_seconds()
+                     >= layer.holdout_seconds + LOW_SECONDS)
+        assert layer.ahead_seconds() >= layer.holdout_seconds + LOW_SECONDS
 
         def stall_once(done, started=[]):  # noqa: B006 - once per run
             if not started and done >= 0.5:

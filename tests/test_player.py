@@ -87,26 +87,47 @@ def timed_lines(proc: subprocess.Popen, timeout: float) -> list[tuple[float, str
     return out
 
 
-@pytest.mark.slow  # seconds of wall-clock time
-def test_timer_ends_the_player_by_itself_on_time():
-    """Counted from the first line (the sound has started: start-up time, which varies with
-    the machine's load, is not the timer's), the player ends at the deadline: never early,
-    and not seconds late (the exact deadline is pinned in samples in test_session.py)."""
+def wait_for_first_line(proc: subprocess.Popen, timeout: float = 30.0) -> str:
+    """The player's first line ("playing ...", printed once its signal handlers are in and
+    the sound has started): what the tests below waited a fixed 1.5-2 s for."""
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    assert ready, "the player printed nothing"
+    line = proc.stdout.readline()
+    line = line.decode() if isinstance(line, bytes) else line
+    assert line.startswith("playing"), line
+    return line
+
+
+@pytest.fixture(scope="module")
+def timed_run():
+    """The player with a 5 s timer and a 2 s fade, run once for the two tests that read it
+    (lines with the moment each arrived, the moment it ended, exit status, stderr)."""
     proc = start(PLAY + TIMER)
     lines = timed_lines(proc, timeout=30)
     ended = time.monotonic()
-    assert proc.returncode == 0, proc.stderr.read()
-    assert proc.stderr.read() == b""
+    return lines, ended, proc.returncode, proc.stderr.read()
+
+
+@pytest.mark.slow  # seconds of wall-clock time
+@pytest.mark.xdist_group("player-timer")
+def test_timer_ends_the_player_by_itself_on_time(timed_run):
+    """Counted from the first line (the sound has started: start-up time, which varies with
+    the machine's load, is not the timer's), the player ends at the deadline: never early,
+    and not seconds late (the exact deadline is pinned in samples in test_session.py)."""
+    lines, ended, status, err = timed_run
+    assert status == 0, err
+    assert err == b""
     took = ended - lines[0][0]
     assert 4.9 <= took <= 7.0, f"took {took:.2f} s from the first line"
 
 
 @pytest.mark.slow  # seconds of wall-clock time
-def test_plain_lines_when_stdout_is_not_a_terminal():
-    proc = start(PLAY + TIMER)
-    out, err = finish(proc, timeout=20)
-    assert proc.returncode == 0, err
-    lines = out.splitlines()
+@pytest.mark.xdist_group("player-timer")
+def test_plain_lines_when_stdout_is_not_a_terminal(timed_run):
+    timed, _, status, err = timed_run
+    assert status == 0, err
+    lines = [line for _, line in timed]
+    out = "".join(line + "\n" for line in lines)
     assert lines[0].startswith("playing custom mix: pink 0.50")
     assert "timer 5s, fade 2s, then quit" in lines[0]
     assert any(line.startswith("fading out") for line in lines)
@@ -118,7 +139,9 @@ def test_plain_lines_when_stdout_is_not_a_terminal():
 def test_sigint_fades_out_and_exits_0_leaving_the_terminal_clean():
     run = PtyRun(PLAY + ["--timer", "1h"])
     try:
-        run.pump(2.0)
+        deadline = time.monotonic() + 30.0
+        while b"left" not in run.output and time.monotonic() < deadline:
+            run.pump(0.05)
         assert run.proc.poll() is None, run.output
         assert b"left" in run.output  # the live status line is drawn
         sent = time.monotonic()
@@ -142,7 +165,7 @@ def test_sigint_fades_out_and_exits_0_leaving_the_terminal_clean():
 @pytest.mark.slow  # seconds of wall-clock time
 def test_sigint_on_a_pipe_exits_0_within_2_seconds_without_a_traceback():
     proc = start(PLAY + ["--timer", "1h"])
-    time.sleep(2.0)
+    first = wait_for_first_line(proc)
     assert proc.poll() is None
     sent = time.monotonic()
     proc.send_signal(signal.SIGINT)
@@ -150,13 +173,13 @@ def test_sigint_on_a_pipe_exits_0_within_2_seconds_without_a_traceback():
     assert proc.returncode == 0
     assert time.monotonic() - sent < 2.0
     assert "Traceback" not in err and err == ""
-    assert "stopping: fading out over 1s" in out
+    assert "stopping: fading out over 1s" in first + out
 
 
 @pytest.mark.slow  # seconds of wall-clock time
 def test_sigterm_stops_calmly_too():
     proc = start(PLAY)
-    time.sleep(1.5)
+    wait_for_first_line(proc)
     proc.send_signal(signal.SIGTERM)
     out, err = finish(proc, timeout=10)
     assert proc.returncode == 0
@@ -167,7 +190,7 @@ def test_sigterm_stops_calmly_too():
 @pytest.mark.slow  # seconds of wall-clock time
 def test_a_second_ctrl_c_exits_at_once():
     proc = start(PLAY)
-    time.sleep(2.0)
+    wait_for_first_line(proc)
     proc.send_signal(signal.SIGINT)
     time.sleep(0.1)
     sent = time.monotonic()
@@ -241,9 +264,8 @@ def test_end_action_stop_stays_open_silent_with_layers_stopped():
     thread = threading.Thread(target=body)
     thread.start()
     try:
-        time.sleep(0.5)
-        assert engine.playing() == ["pink"]
-        time.sleep(2.0)  # past the deadline
+        assert until(lambda: engine.playing() == ["pink"], 10.0), engine.playing()
+        assert until(lambda: engine.resting, 10.0), "never came to rest"  # past the deadline
         assert thread.is_alive(), "`stop` keeps the player open"
         assert engine.playing() == []
         assert engine.master_envelope_value() == 0.0
@@ -296,6 +318,16 @@ def test_envelope_is_reanchored_to_the_deadline_when_the_audio_clock_lags(monkey
     # without re-anchoring the audio would still be a second early in its fade (about -30 dB here)
     assert 20 * np.log10(max(half_a_second_before, 1e-9)) < -45.0
     assert at_deadline < 10 ** (-60 / 20)
+
+
+def until(check, timeout: float) -> bool:
+    """Poll `check` every 10 ms until it holds (True) or `timeout` seconds pass (False)."""
+    end = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def _quiet_console():
