@@ -54,6 +54,7 @@ class Run:
         self.chunks: list[np.ndarray] = []
         self.env_t: list[float] = []
         self.env: list[float] = []
+        self._levels: tuple[np.ndarray, np.ndarray] | None = None
         # one buffer first: the envelope reports its level only once the server has run
         self.until(self.engine.buffer / self.engine.rate)
         assert self.engine.master_envelope_value() == 1.0
@@ -64,18 +65,50 @@ class Run:
     def until(self, t: float, coarse: bool = False) -> None:
         """Render up to `t` seconds, sampling the envelope after every buffer (or only every
         second with `coarse`, for long stretches where the level holds)."""
-        step = self.engine.buffer / self.engine.rate * (188 if coarse else 1)
-        while self.engine.time() < t - 1e-9:
-            self.chunks.append(self.engine.render(step))
-            self.env_t.append(self.engine.time())
-            self.env.append(self.engine.master_envelope_value())
+        if coarse:
+            step = self.engine.buffer / self.engine.rate * 188
+            while self.engine.time() < t - 1e-9:
+                self.chunks.append(self.engine.render(step))
+                self.sample()
+            return
+        # one render, sampled by the engine's per-buffer hook: at each buffer's start the
+        # engine's time is the end of the buffer before (the last one is sampled after it)
+        engine, start = self.engine, self.engine.time()
+        frames, size, rate = round(start * engine.rate), engine.buffer, engine.rate
+        buffers = 0
+        while (frames + buffers * size) / rate < t - 1e-9:
+            buffers += 1
+        if not buffers:
+            return
+        first = len(self.env_t)
+        engine.buffer_hook = lambda: self.sample() if engine.time() > start else None
+        try:
+            self.chunks.append(engine.render(buffers * size / rate))
+        finally:
+            engine.buffer_hook = None
+        self.sample()
+        # sampled at the end of each buffer rendered, as if rendered one by one
+        assert self.env_t[first:] == [(frames + k * size) / rate for k in range(1, buffers + 1)]
+
+    def sample(self) -> None:
+        self.env_t.append(self.engine.time())
+        self.env.append(self.engine.master_envelope_value())
 
     def set(self, timer: SleepTimer) -> None:
         self.engine.set_master_envelope(
             timer.envelope_points(self.now(), self.engine.master_envelope_value()))
 
     def audio(self) -> np.ndarray:
-        return np.concatenate(self.chunks)
+        if len(self.chunks) > 1:
+            self.chunks = [np.concatenate(self.chunks)]
+        return self.chunks[0]
+
+    def levels(self) -> np.ndarray:
+        """`window_db` of the audio so far (kept until more is rendered)."""
+        audio = self.audio()
+        if self._levels is None or self._levels[0] is not audio:
+            self._levels = (audio, window_db(audio))
+        return self._levels[1]
 
     def close(self) -> None:
         self.engine.close()
@@ -83,10 +116,10 @@ class Run:
 
 @pytest.fixture(scope="module")
 def reference(source) -> np.ndarray:
-    """185 s of the same source with no fade at all."""
+    """185 s of the same source with no fade at all: its level per 10 ms window."""
     engine = new_engine(source)
     try:
-        return engine.render(185.0)
+        return window_db(engine.render(185.0))
     finally:
         engine.close()
 
@@ -97,11 +130,11 @@ def window_db(audio: np.ndarray) -> np.ndarray:
     return 10 * np.log10(np.maximum(np.mean(x * x, axis=(1, 2)), 1e-30))
 
 
-def gain_db(audio: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def gain_db(run: Run, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Applied gain per 10 ms window (dB) and each window's start time (s). The first
     windows, where the limiter's look-ahead delay leaves the reference silent, are dropped."""
-    ours = window_db(audio)
-    ref = window_db(reference[: len(audio)])
+    ours = run.levels()
+    ref = reference[: len(ours)]
     times = np.arange(len(ours)) * WINDOW / RATE
     keep = ref > -60.0
     return (ours - ref)[keep], times[keep]
@@ -135,7 +168,7 @@ def test_full_level_until_the_fade_starts(plain_fade, reference):
     run, timer = plain_fade
     levels, t = env_db(run)
     assert np.all(np.abs(levels[t <= timer.fade_start]) < 0.01)
-    g, tw = gain_db(run.audio(), reference)
+    g, tw = gain_db(run, reference)
     assert np.all(np.abs(g[tw + 0.01 <= timer.fade_start]) < 0.05)
 
 
@@ -144,7 +177,7 @@ def test_fade_falls_monotonically(plain_fade, reference):
     levels, t = env_db(run)
     during = levels[(t >= timer.fade_start) & (t <= timer.deadline + 1)]
     assert np.all(np.diff(during) <= 1e-4)
-    g, tw = gain_db(run.audio(), reference)
+    g, tw = gain_db(run, reference)
     audible = g[(tw >= timer.fade_start) & (g > FLOOR_DB)]
     assert len(audible) > 5000
     assert np.all(np.diff(audible) <= 0.02)
@@ -160,7 +193,7 @@ def test_fade_stays_within_1_db_of_the_db_linear_line(plain_fade, reference):
     sel = (t >= timer.fade_start) & (levels > FLOOR_DB)
     assert sel.sum() > 10000
     assert np.max(np.abs(levels[sel] - line(t[sel]))) < 1.0
-    g, tw = gain_db(run.audio(), reference)
+    g, tw = gain_db(run, reference)
     centre = tw + WINDOW / RATE / 2
     sel = (centre >= timer.fade_start + 0.02) & (g > FLOOR_DB)
     assert np.max(np.abs(g[sel] - line(centre[sel]))) < 1.0
@@ -172,7 +205,7 @@ def test_below_minus_60_db_at_the_deadline(plain_fade, reference):
     crossing = t[np.argmax(levels < FLOOR_DB)]
     assert abs(crossing - timer.deadline) <= 1.0
     assert np.all(levels[t >= timer.deadline + 1.0] < FLOOR_DB)
-    g, tw = gain_db(run.audio(), reference)
+    g, tw = gain_db(run, reference)
     assert abs(tw[np.argmax(g < FLOOR_DB)] - timer.deadline) <= 1.0
     after = run.audio()[int((timer.deadline + 1.0) * RATE):]
     assert np.max(np.abs(after)) < 10 ** (FLOOR_DB / 20) * 0.01
@@ -182,7 +215,7 @@ def test_no_step_above_half_a_db_per_10_ms(plain_fade, reference):
     run, _ = plain_fade
     levels, _ = env_db(run)  # per 5.3 ms buffer: stricter than 10 ms
     assert np.max(steps_above_floor(levels)) < MAX_STEP_DB
-    g, _ = gain_db(run.audio(), reference)
+    g, _ = gain_db(run, reference)
     assert np.max(steps_above_floor(g)) < MAX_STEP_DB
 
 
@@ -205,7 +238,7 @@ def test_extending_during_the_fade_restores_smoothly_and_moves_the_deadline(sour
         assert np.all(np.diff(rising) >= -1e-4)
         assert np.all(np.abs(levels[(t >= 90.0 + RESTORE) & (t <= 120.0)]) < 0.01)
         assert np.max(steps_above_floor(levels)) < MAX_STEP_DB
-        g, tw = gain_db(run.audio(), reference)
+        g, tw = gain_db(run, reference)
         assert np.max(steps_above_floor(g)) < MAX_STEP_DB
         assert np.all(np.abs(g[(tw > 90.0 + RESTORE + 0.02) & (tw + 0.01 < 120.0)]) < 0.05)
         crossing = t[np.argmax(levels < FLOOR_DB)]
@@ -230,7 +263,7 @@ def test_cancelling_during_the_fade_restores_and_keeps_playing(source, reference
         levels, t = env_db(run)
         assert np.max(steps_above_floor(levels)) < MAX_STEP_DB
         assert np.all(np.abs(levels[t >= 100.0 + RESTORE]) < 0.01)
-        g, tw = gain_db(run.audio(), reference)
+        g, tw = gain_db(run, reference)
         assert np.max(steps_above_floor(g)) < MAX_STEP_DB
         assert np.all(np.abs(g[tw > 100.0 + RESTORE + 0.02]) < 0.05)
         assert run.engine.playing() == [source]
