@@ -175,15 +175,22 @@ async def test_the_mixer_outlives_a_restarted_sound_server_and_its_sound_comes_b
             assert time.monotonic() < deadline, what
             await pilot.pause(0.1)
 
+    def faded_in() -> bool:
+        engine = app.engine
+        return (engine is not None and not engine.lost and engine.playing() == ["pink"]
+                and engine.master_envelope_value() >= 1.0)
+
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: app.engine is not None, 60, "the engine never started")
-        await pilot.pause(6.0)  # the layer built in the engine's process, then its fade-in
+        # the layer built in the engine's process, then its fade-in (the master envelope
+        # back at 1): what a fixed 6 s pause waited for
+        await until(pilot, faded_in, 60, "the sound never faded in")
         before = pulse.record_rms(2.0)
         pulse.kill()
         await until(pilot, lambda: "lost" in app.header.output, 30, "the loss was not shown")
         pulse.start()
         await until(pilot, lambda: "lost" not in app.header.output, 60, "never reconnected")
-        await pilot.pause(4.0)
+        await until(pilot, faded_in, 60, "the sound never faded in again")  # was 4 s
         after = pulse.record_rms(2.0)
         assert app.is_running
     assert before > 0.001
