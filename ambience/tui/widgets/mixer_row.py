@@ -65,8 +65,9 @@ class MuteMark(Static):
         return " M " if muted else " ♪ "
 
     def show(self, muted: bool) -> None:
-        self.update(self._text(muted))
-        self.set_class(muted, "-muted")
+        if muted != self.has_class("-muted"):  # a fixed 3 cells: never a new layout
+            self.update(self._text(muted), layout=False)
+            self.set_class(muted, "-muted")
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
@@ -130,7 +131,7 @@ class MixerRow(Horizontal):
         if alive == self.alive:
             return
         self.alive = alive
-        self.query_one(".name", Static).update(name_content(self.title, alive))
+        self.query_one(".name", Static).update(name_content(self.title, alive), layout=False)
 
     @property
     def slider(self) -> Slider:
@@ -151,7 +152,7 @@ class MixerRow(Horizontal):
         pct = self.query_one(".pct", Static)
         text = percent(level)
         if str(pct.content) != text:
-            pct.update(text)
+            pct.update(text, layout=False)  # a fixed 7 cells
         self.set_class(level > 0 and not self._muted, "-active")
 
     def show_muted(self, muted: bool) -> None:
