@@ -18,6 +18,9 @@ from textual.app import App, ComposeResult
 from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import Reactive
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from ambience.core.mix import Layer, Mix
@@ -73,6 +76,15 @@ class RowList(VerticalScroll, can_focus=False):
         meters = self.app.query("#meters")
         if meters and meters.first().paused:  # standing still: redraw the scroll mark
             meters.first().poll()
+
+
+class MixerScreen(Screen):
+    """The mixer's screen. Textual repaints a whole screen whenever its focus moves; here the
+    widgets whose look depends on focus repaint themselves (the rows by their `:focus-within`
+    style, the slider on focus and blur), so moving between rows repaints just those rows (a
+    row-to-row key press cost 0.035 CPU-s with every widget of the screen drawn again)."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
 
 class AmbienceApp(App[int]):
@@ -233,6 +245,9 @@ class AmbienceApp(App[int]):
         yield BreathGuide(self.clock, self.feed.breath, id="breath")
         yield Static("", id="status")
         yield MixerFooter()
+
+    def get_default_screen(self) -> Screen:
+        return MixerScreen(id="_default")
 
     def on_mount(self) -> None:
         saving.apply_saved_theme(self)
