@@ -166,6 +166,8 @@ class AmbienceApp(App[int]):
         self._header: MixerHeader | None = None
         self._ticker = None
         self._meters: MeterColumn | None = None
+        self._status: Static | None = None
+        self._filter: Input | None = None  # made on first use of `/`
         self._session_error: str | None = None
         self.active_only = False
         self.name_filter = ""
@@ -446,8 +448,13 @@ class AmbienceApp(App[int]):
             self._show_status(row)
 
     def _show_status(self, row: MixerRow) -> None:
-        words = "" if row.sound == MASTER else self.alive_words(row.sound)
-        for status in self.query("#status").results(Static):
+        # found once (a query of the whole screen at every move cost a quarter of the key);
+        # none at exit, when the screen may be gone
+        if self._status is None:
+            self._status = next(iter(self.query("#status").results(Static)), None)
+        status = self._status
+        if status is not None and status.is_attached:
+            words = "" if row.sound == MASTER else self.alive_words(row.sound)
             status.update(row.status_text(words), layout=False)  # one line, whatever it says
 
     def focused_row(self) -> MixerRow | None:
@@ -830,8 +837,8 @@ class AmbienceApp(App[int]):
                     timeout=2)
 
     def filter_box(self) -> Input | None:
-        found = self.query("#filter")
-        return found.first(Input) if found else None
+        """The filter box, once `/` made it (kept: `on_key` asks at every key)."""
+        return self._filter
 
     async def action_filter(self) -> None:
         box = self.filter_box()
@@ -840,6 +847,7 @@ class AmbienceApp(App[int]):
         if box is None:  # made on first use: one widget less to build before the first frame
             box = Input(placeholder="filter rows by name (escape clears)", id="filter")
             await self.mount(box, before=self.query_one("#body"))
+            self._filter = box
         box.display = True
         box.cursor_blink = not self.is_headless
         self.screen.set_focus(box)  # at once: the keys typed right after `/` go to it
@@ -858,7 +866,7 @@ class AmbienceApp(App[int]):
             event.input.display = False
 
     def on_key(self, event) -> None:
-        box = self.filter_box()
+        box = self._filter
         if event.key == "escape" and box is not None and box.has_focus:
             event.stop()
             box.value = ""
