@@ -101,13 +101,15 @@ def max_autocorrelation(x: np.ndarray, rate: int, min_lag: float, max_lag: float
     n = len(m)
     size = 1 << int(np.ceil(np.log2(2 * n)))
     spec = np.fft.rfft(m, size)
-    ac = np.fft.irfft(spec * np.conj(spec), size)[:n]
-    # unbiased: divide by the overlap length, then by the zero-lag value
-    overlap = n - np.arange(n)
-    ac = ac / overlap
-    ac = ac / ac[0]
+    ac = np.fft.irfft(spec * np.conj(spec), size)
+    del spec
+    # unbiased: divide by the overlap length, then by the zero-lag value (only the lags
+    # looked at: five minutes hold 14 million)
     lo, hi = int(min_lag * rate), min(int(max_lag * rate), n - rate)
-    return float(np.max(np.abs(ac[lo:hi]))) if hi > lo else 0.0
+    if hi <= lo:
+        return 0.0
+    zero = ac[0] / n
+    return float(np.max(np.abs(ac[lo:hi] / (n - np.arange(lo, hi)) / zero)))
 
 
 def short_term_rms_db(x: np.ndarray, rate: int, window: float = 0.05) -> np.ndarray:

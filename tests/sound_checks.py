@@ -25,6 +25,7 @@ Definitions (kept the same everywhere, so figures compare):
 from __future__ import annotations
 
 import functools
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +39,49 @@ def stereo(x: np.ndarray) -> np.ndarray:
     return np.stack([x, x], axis=1) if x.ndim == 1 else x[:, :2]
 
 
+# ------------------------------------------------------------------------------ sharing
+#: per read-only array (by its root buffer): measures already taken of it. A Welch PSD of a
+#: minute costs about 0.3 s and `figures` alone asks for the same one five times; a render
+#: is read-only (`render`, `frozen`), so what was measured of it cannot go stale. An entry
+#: goes when its array is freed (so an id is never reused while its entry lives).
+_MEASURED: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def _root(x: np.ndarray) -> np.ndarray:
+    while isinstance(x.base, np.ndarray):
+        x = x.base
+    return x
+
+
+def frozen(x: np.ndarray) -> np.ndarray:
+    """`stereo(x)`, read-only: `x` itself when its memory is read-only, else a read-only
+    copy (same values, same layout), so measures of it are computed once."""
+    x = stereo(x)
+    if not _root(x).flags.writeable:
+        return x
+    x = x.copy()
+    x.flags.writeable = False
+    return x
+
+
+def _shared(x: np.ndarray, what: tuple, compute):
+    """`compute()` for the measure `what` of `x`, computed once per read-only array (every
+    array `x` may be, as `figures` passes them; writeable ones are measured every time)."""
+    root = _root(x)
+    if root.flags.writeable:
+        return compute()
+    entry = _MEASURED.get(id(root))
+    if entry is None or entry[0]() is not root:
+        key = id(root)
+        entry = (weakref.ref(root, lambda _, key=key: _MEASURED.pop(key, None)), {})
+        _MEASURED[key] = entry
+    where = (x.__array_interface__["data"][0], x.shape, x.strides, x.dtype.str)
+    found = entry[1].get((where, what))
+    if found is None:
+        found = entry[1][(where, what)] = compute()
+    return found
+
+
 # ------------------------------------------------------------------------------ spectrum
 def third_octave_centres(lo: float = 100.0, hi: float = 16000.0, fraction: int = 3) -> np.ndarray:
     """Base-10 band centres (1000 * 10^(k/(10*fraction/3))) between lo and hi, inclusive."""
@@ -48,9 +92,15 @@ def third_octave_centres(lo: float = 100.0, hi: float = 16000.0, fraction: int =
 
 
 def _psd(x: np.ndarray, rate: int, nperseg: int = 16384):
-    """Welch PSD of each channel: (freqs, (bins, channels))."""
-    f, p = signal.welch(stereo(x), fs=rate, nperseg=nperseg, axis=0)
-    return f, p
+    """Welch PSD of each channel: (freqs, (bins, channels)), read-only (shared)."""
+    x = stereo(x)
+
+    def welch():
+        f, p = signal.welch(x, fs=rate, nperseg=nperseg, axis=0)
+        f.flags.writeable = p.flags.writeable = False
+        return f, p
+
+    return _shared(x, ("psd", rate, nperseg), welch)
 
 
 def _band_power(f: np.ndarray, p: np.ndarray, centres: np.ndarray, fraction: int) -> np.ndarray:
@@ -170,8 +220,15 @@ def balance_db(x: np.ndarray) -> float:
 
 # ------------------------------------------------------------------------------ level
 def levels_db(x: np.ndarray, rate: int, window: float = 0.05) -> np.ndarray:
-    """Level (dB, both channels' mean power) over consecutive windows."""
-    return A.short_term_rms_db(stereo(x), rate, window)
+    """Level (dB, both channels' mean power) over consecutive windows (read-only, shared)."""
+    x = stereo(x)
+
+    def levels():
+        lv = A.short_term_rms_db(x, rate, window)
+        lv.flags.writeable = False
+        return lv
+
+    return _shared(x, ("levels", rate, window), levels)
 
 
 def dead_air(x: np.ndarray, rate: int, below_db: float = 45.0, window: float = 0.05) -> float:
@@ -235,7 +292,15 @@ def events(x: np.ndarray, rate: int, band: tuple[float, float] = (2000.0, 10000.
            over_db: float = 6.0, frame: float = 0.001, bed_seconds: float = 0.5,
            merge: float = 0.003) -> Events:
     """Onsets in `band` standing more than `over_db` over the band's running median level
-    (the bed), with their heights and widths (see the module's definitions)."""
+    (the bed), with their heights and widths (see the module's definitions). Shared: the
+    same events of a read-only array are found once."""
+    x = stereo(x)
+    args = (rate, band, over_db, frame, bed_seconds, merge)
+    return _shared(x, ("events", *args), lambda: _events(x, *args))
+
+
+def _events(x: np.ndarray, rate: int, band: tuple[float, float], over_db: float,
+            frame: float, bed_seconds: float, merge: float) -> Events:
     y = _bandpassed(x, rate, band)
     power = np.square(y).mean(axis=1)
     n = int(frame * rate)
@@ -273,7 +338,10 @@ def events(x: np.ndarray, rate: int, band: tuple[float, float] = (2000.0, 10000.
         while hi < m - 1 and keep[hi + 1]:
             hi += 1
         widths.append((hi - lo + 1) * fine_n / rate)
-    return Events(starts * frame, np.array(heights), np.array(widths), len(power) / rate)
+    found = Events(starts * frame, np.array(heights), np.array(widths), len(power) / rate)
+    for a in (found.times, found.heights, found.widths):
+        a.flags.writeable = False
+    return found
 
 
 def event_centroid(x: np.ndarray, rate: int, ev: Events, over_db: float, span: float = 0.003) -> float:
@@ -311,8 +379,8 @@ def swells(x: np.ndarray, rate: int, smooth: float = 0.3, prominence: float = 3.
 # ------------------------------------------------------------------------------ summary
 def figures(x: np.ndarray, rate: int) -> dict[str, float]:
     """Every generic figure of issue 12 for one sound, as a flat dict (for reports and the
-    pictures)."""
-    x = stereo(x)
+    pictures). Each spectrum, level curve and event search is made once (`frozen`)."""
+    x = frozen(x)
     hole_at, hole_db = worst_hole(x, rate)
     mono_at, mono_db = mono_loss(x, rate)
     ev = events(x, rate)
@@ -339,18 +407,29 @@ def figures(x: np.ndarray, rate: int) -> dict[str, float]:
     }
 
 
-@functools.lru_cache(maxsize=4)
 def render(sound: str, seed: int, seconds: float = 60.0) -> np.ndarray:
-    """`seconds` of `sound` alone at slider 1.0 (float64 frames x 2); the last few are kept
-    so the tests of one sound share their renders."""
+    """`seconds` of `sound` alone at slider 1.0 (float64 frames x 2, read-only); the last
+    few are kept so the tests of one sound share their renders (however they pass the
+    arguments: `render(s, 1)` and `render(s, 1, 60.0)` are one render)."""
+    return _render(sound, int(seed), float(seconds))
+
+
+@functools.lru_cache(maxsize=4)
+def _render(sound: str, seed: int, seconds: float) -> np.ndarray:
     from tests.rendering import render_alone
 
-    return render_alone(sound, seconds, seed).astype(np.float64)
+    x = render_alone(sound, seconds, seed).astype(np.float64)
+    x.flags.writeable = False  # shared by tests, and so are its spectra (`_shared`)
+    return x
+
+
+def figures_of(sound: str, seed: int, seconds: float = 60.0) -> dict[str, float]:
+    """`figures` of a render, kept for the whole test session (a few numbers, not the audio)."""
+    return _figures_of(sound, int(seed), float(seconds))
 
 
 @functools.cache
-def figures_of(sound: str, seed: int, seconds: float = 60.0) -> dict[str, float]:
-    """`figures` of a render, kept for the whole test session (a few numbers, not the audio)."""
+def _figures_of(sound: str, seed: int, seconds: float) -> dict[str, float]:
     from tests.rendering import RATE
 
     return figures(render(sound, seed, seconds), RATE)

@@ -59,6 +59,7 @@ def render(sound: str, intensity: float | None, seconds: float = SECONDS, seed: 
         out = np.stack([np.asarray(table.getBuffer(c), dtype=np.float64)[:frames]
                         for c in range(2)], axis=1)
         del rec, table  # no table may outlive its engine
+        out.flags.writeable = False  # its spectra and events are then measured once (S._shared)
         return out
     finally:
         engine.close()
@@ -177,16 +178,17 @@ def test_every_intensity_keeps_the_sounds_issue_12_properties(sound, intensity):
 
 
 # ------------------------------------------------------------------ gliding
-def _jumps(x, a, b):
+def _jumps(x, banded, a, b):
     """In a..b s: the largest sample-to-sample step, the largest step of the bed's level in
-    any of three bands (dB over 90 ms) and the loudest 0.4 s (dB)."""
+    any of three bands (dB over 90 ms) and the loudest 0.4 s (dB). `banded` is `_banded(x)`
+    (filtered once for every span of a render)."""
     part = x[int(a * RATE): int(b * RATE)]
     # the bed's level in three bands (a sound's loudness holds as its intensity changes, so a
     # jump shows in its colour): 10 ms levels with the events (1-30 ms) taken out by a
     # running median
     steps = []
-    for band in BANDS:
-        y = _band(x, band)[int(a * RATE): int(b * RATE)]
+    for whole in banded:
+        y = whole[int(a * RATE): int(b * RATE)]
         lv = A.short_term_rms_db(y, RATE, 0.01)
         bed = ndimage.median_filter(lv, size=STEP_FRAMES, mode="nearest")
         # its change over the median's span: a step stands out whole (the median spreads it
@@ -208,6 +210,11 @@ def _band(x, band):
     return signal.sosfilt(sos, x, axis=0)
 
 
+def _banded(x):
+    """The whole render in each of BANDS (filtered from its start, then cut to a span)."""
+    return [_band(x, band) for band in BANDS]
+
+
 def _half(sound: str) -> float:
     """Seconds before a glide (and after it): thunder needs rolls in both."""
     return 30.0 if sound == "thunder" else 12.0
@@ -217,7 +224,8 @@ def _half(sound: str) -> float:
 def _steady(sound: str, intensity: float) -> tuple[float, float, float]:
     """`_jumps` of a steady render at `intensity`, as long as a glide test's render."""
     half = _half(sound)
-    return _jumps(render(sound, intensity, seconds=2 * half), 2.0, 2 * half)
+    x = render(sound, intensity, seconds=2 * half)
+    return _jumps(x, _banded(x), 2.0, 2 * half)
 
 
 @pytest.mark.parametrize("sound", INTENSE)
@@ -228,9 +236,10 @@ def test_changing_intensity_while_playing_glides_without_a_click_or_a_swell(soun
     x = render(sound, start, seconds=2 * half, change=(half, to))
     # the 2 s glide starts halfway; steady: before it, after it, and steady renders at the
     # intensities it passes through (their events are as big as the glide's may be)
-    steady = [_jumps(x, 2.0, half), _jumps(x, half + 3.0, 2 * half)]
+    banded = _banded(x)
+    steady = [_jumps(x, banded, 2.0, half), _jumps(x, banded, half + 3.0, 2 * half)]
     steady += [_steady(sound, between) for between in (0.25, 0.5, 0.75)]
-    sample, level, loudest = _jumps(x, half, half + 3.0)
+    sample, level, loudest = _jumps(x, banded, half, half + 3.0)
     worst_sample = max(s[0] for s in steady)
     worst_level = max(s[1] for s in steady)
     assert loudest <= max(s[2] for s in steady) + 1.5, (
