@@ -457,14 +457,20 @@ def whistle_share(x: np.ndarray, rate: int, lo: float = 300.0, hi: float = 3000.
     return hits / max(windows, 1)
 
 
-def rolls(x: np.ndarray, rate: int, prominence: float = 10.0, min_gap: float = 10.0) -> list[dict]:
+def rolls(x: np.ndarray, rate: int, prominence: float = 10.0,
+          min_gap: float = 10.0) -> tuple[dict, ...]:
     """Thunder rolls: peaks of the 50 ms level (0.25 s smoothing) standing `prominence` dB
     out, `min_gap` s apart, each with its height over the bed (the 10th percentile of the
     levels), rise (s from the bed + 5 dB to the peak), decay (dB/s, a line fitted from 0.5 to
     3 s after the peak), after-rumbles (peaks standing 4 dB out within 12 s after it) and
     brightness (the 95 % roll-off, Hz, of the second at the peak and of the second 10 s
-    later)."""
+    later). Shared: the rolls of a read-only array are found once."""
     x = stereo(x)
+    return _shared(x, ("rolls", rate, prominence, min_gap),
+                   lambda: tuple(_rolls(x, rate, prominence, min_gap)))
+
+
+def _rolls(x: np.ndarray, rate: int, prominence: float, min_gap: float) -> list[dict]:
     times, _, sm = swells(x, rate, smooth=0.25, prominence=prominence, min_gap=min_gap)
     bed = float(np.percentile(sm, 10))
     out = []
