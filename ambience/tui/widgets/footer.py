@@ -50,6 +50,12 @@ class MixerFooter(Footer):
 
     def compose(self):
         widgets = list(super().compose())
+        for widget in widgets:
+            # a key is made compact and switched to the footer's style by a data binding once
+            # mounted: styled three times (17 keys at every rebuild); born in the footer's
+            # style, once. The palette's key has no binding and stays compact.
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                widget.set_reactive(FooterKey.compact, self.compact)
         keys = [w for w in widgets if isinstance(w, FooterKey)
                 and not w.has_class("-command-palette")]
         width = self.size.width or self.app.size.width
