@@ -770,9 +770,12 @@ async def test_meters_follow_the_real_engine():
     app = make_app("null")
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.pause(1.5)
-        assert app.engine.levels().layers["brown"][0] > 0
         meters = app.query_one(MeterColumn)
+        for _ in range(100):  # until the fading-in sound reaches a meter (was a fixed 1.5 s)
+            if meters.line_for(app.row("brown")).strip():
+                break
+            await pilot.pause(0.05)
+        assert app.engine.levels().layers["brown"][0] > 0
         assert meters.line_for(app.row("brown")).strip()
         assert meters.line_for(app.row("white")).strip() == ""
 
