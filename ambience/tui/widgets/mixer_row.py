@@ -100,16 +100,21 @@ class MixerRow(Horizontal):
         self.alive = alive
 
     def compose(self) -> ComposeResult:
-        name = Static(name_content(self.title, self.alive), classes="name")
+        # the cells are kept: every change of the mix updates each row (a query per cell
+        # and row was a tenth of a key press)
+        self._name_cell = name = Static(name_content(self.title, self.alive), classes="name")
         if self.description:
             name.tooltip = self.description
         yield name
-        yield Slider(self._level, id=f"slider-{self.sound}")
-        yield Static(percent(self._level), classes="pct")
+        self._slider = Slider(self._level, id=f"slider-{self.sound}")
+        yield self._slider
+        self._pct_cell = Static(percent(self._level), classes="pct")
+        yield self._pct_cell
         if self.sound == MASTER:
             yield Static("   ", classes="mute")
         else:
-            yield MuteMark(self.sound, self._muted)
+            self._mute_mark = MuteMark(self.sound, self._muted)
+            yield self._mute_mark
 
     def status_text(self, alive_words: str = "") -> Content:
         """The line shown while this row is focused: what the sound is (and, for a layer
@@ -131,11 +136,11 @@ class MixerRow(Horizontal):
         if alive == self.alive:
             return
         self.alive = alive
-        self.query_one(".name", Static).update(name_content(self.title, alive), layout=False)
+        self._name_cell.update(name_content(self.title, alive), layout=False)
 
     @property
     def slider(self) -> Slider:
-        return self.query_one(Slider)
+        return self._slider
 
     @property
     def level(self) -> float:
@@ -149,7 +154,7 @@ class MixerRow(Horizontal):
         self.show_percent(slider.value)
 
     def show_percent(self, level: float) -> None:
-        pct = self.query_one(".pct", Static)
+        pct = self._pct_cell
         text = percent(level)
         if str(pct.content) != text:
             pct.update(text, layout=False)  # a fixed 7 cells
@@ -158,7 +163,7 @@ class MixerRow(Horizontal):
     def show_muted(self, muted: bool) -> None:
         self._muted = muted
         if self.sound != MASTER:
-            self.query_one(MuteMark).show(muted)
+            self._mute_mark.show(muted)
         self.set_class(muted, "-muted")
         self.set_class(self.slider.value > 0 and not muted, "-active")
 
@@ -166,7 +171,7 @@ class MixerRow(Horizontal):
         self.available = available
         self.set_class(not available, "-unavailable")
         if not available and self.sound != MASTER:
-            self.query_one(".name", Static).tooltip = (
+            self._name_cell.tooltip = (
                 "this sound is not synthesized in this version yet: its level is kept in "
                 "presets but it is silent"
             )
