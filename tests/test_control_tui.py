@@ -76,6 +76,7 @@ async def test_ctl_changes_show_in_the_mixer_at_once_and_are_saved():
     assert not socket_path().exists()  # released on the way out
 
 
+@pytest.mark.slow
 async def test_ctl_timer_pause_and_preset_show_in_the_header():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -99,6 +100,7 @@ async def test_ctl_timer_pause_and_preset_show_in_the_header():
         assert app.is_running
 
 
+@pytest.mark.slow
 async def test_ctl_shortening_past_the_end_with_quit_closes_the_mixer():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -112,6 +114,7 @@ async def test_ctl_shortening_past_the_end_with_quit_closes_the_mixer():
         assert not app.is_running
 
 
+@pytest.mark.slow
 async def test_the_mixer_answers_while_a_client_stays_silent():
     import socket
 

@@ -114,6 +114,7 @@ def test_replacing_a_mix_with_a_crossfade_has_no_dip_deeper_than_3_db(engine):
     assert engine.playing() == ["pink"]
 
 
+@pytest.mark.slow  # renders every sound at full together (3.5 CPU-s); the two limiter tests below stay quick
 def test_every_layer_and_master_at_full_stays_under_minus_1_dbtp(tmp_path):
     loud = write_audio(tmp_path / "loud.wav",
                        np.sign(np.sin(2 * np.pi * 110 * np.arange(5 * RATE) / RATE)) * 0.999, RATE)
@@ -242,6 +243,7 @@ def test_unknown_sound_is_an_engine_error_naming_it(engine):
         engine.apply(Mix(1.0, (Layer("rian", 0.5),)))
 
 
+@pytest.mark.slow  # a soak: 500 layers built and freed (5 CPU-s)
 def test_building_and_tearing_down_500_layers_never_crashes(tmp_path):
     files = [write_audio(tmp_path / f"f{i}.wav", np.random.default_rng(i).uniform(-0.1, 0.1, RATE),
                          RATE) for i in range(4)]

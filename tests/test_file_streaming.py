@@ -80,6 +80,7 @@ def largest_step(x: np.ndarray) -> float:
 
 
 # ------------------------------------------------------------------------------ memory
+@pytest.mark.slow  # encodes and streams a 20-minute file
 def test_memory_does_not_grow_with_the_length_of_the_file(tmp_path):
     # 20 minutes: decoded whole it would take 20 x 23.4 = 469 MB
     path = tmp_path / "long.flac"
@@ -102,6 +103,7 @@ def test_memory_does_not_grow_with_the_length_of_the_file(tmp_path):
     assert grown_mib < 40.0, f"the process grew by {grown_mib:.0f} MiB for a 20-minute file"
 
 
+@pytest.mark.slow  # encodes 220 s of Vorbis
 def test_the_ring_is_the_same_size_for_a_short_and_a_long_file(tmp_path, engine):
     short = write_chunked(tmp_path / "short.ogg", sine(300, 20.0), RATE, format="OGG")
     long = write_chunked(tmp_path / "long.ogg", sine(300, 200.0), RATE, format="OGG")

@@ -50,6 +50,7 @@ def test_big_test_preset_is_near_the_size_limit():
     assert MAX_BYTES // 2 < size < MAX_BYTES
 
 
+@pytest.mark.slow  # kills writer processes at many moments and waits for each (4 s of wall-clock time)
 def test_save_survives_sigkill_at_any_step_and_moment(tmp_path):
     # a non-atomic copy planted in save_preset (written in place, or a temporary file copied
     # over) failed this test in 20 of 20 runs: kill_writer.py's docstring has the figures

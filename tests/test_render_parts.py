@@ -49,6 +49,7 @@ def test_a_shared_render_has_the_length_and_level_of_one_made_alone_and_no_dip_a
     assert abs(after - A.rms_db(alone[end:end + 5 * RATE])) < 0.3
 
 
+@pytest.mark.slow  # starts render-part processes and waits for them (2 CPU-s with the children)
 def test_a_shared_render_of_a_busy_mix_has_no_click_and_stays_under_the_ceiling(tmp_path):
     mix = Mix(1.0, (Layer("rain", 1.0), Layer("fire", 1.0), Layer("tapping", 1.0),
                     Layer("brown", 1.0)))
@@ -58,6 +59,7 @@ def test_a_shared_render_of_a_busy_mix_has_no_click_and_stays_under_the_ceiling(
     assert A.sample_peak_db(shared) <= -1.0
 
 
+@pytest.mark.slow  # starts render-part processes and waits for them
 def test_the_sleep_timer_fade_runs_on_across_the_seams_as_in_one_render(tmp_path):
     mix = Mix(1.0, (Layer("white", 0.7),))
     timer = SleepTimer(SECONDS - 2.0, 20.0, "quit", start=0.0, clock=lambda: 0.0)
@@ -70,6 +72,7 @@ def test_the_sleep_timer_fade_runs_on_across_the_seams_as_in_one_render(tmp_path
     assert np.max(np.abs(shared[int((SECONDS - 1.5) * RATE):])) == 0.0  # silent at the end
 
 
+@pytest.mark.slow  # two shared renders, four processes (3 CPU-s with the children)
 def test_a_seeded_shared_render_repeats(tmp_path):
     mix = Mix(1.0, (Layer("rain", 0.6), Layer("night", 0.4)))
     assert np.array_equal(render(tmp_path, mix, 2, "a.flac"), render(tmp_path, mix, 2, "b.flac"))

@@ -1,5 +1,9 @@
 """Pilot tests of the mixer: every key and mouse action, asserted on a real engine
-(manual back-end, advanced with `render`) and on the widgets."""
+(manual back-end, advanced with `render`) and on the widgets.
+
+Each test boots and closes the whole mixer (about 0.4 CPU-s), so the quick tier keeps one test
+per area (start, rows, levels, mute, pause, timer, save, open, filter, help, quit, mouse, no
+device, a slow start) and the others are marked `slow`: the full suite runs them all."""
 
 from __future__ import annotations
 
@@ -109,6 +113,7 @@ async def test_start_restores_last_session_and_fades_in():
         assert pct(app, "brown") == "50 %"
 
 
+@pytest.mark.slow
 async def test_first_start_plays_the_default_preset():
     from ambience.library.catalog import load_catalog
     from ambience.library.presets import default_preset
@@ -124,6 +129,7 @@ async def test_first_start_plays_the_default_preset():
             assert app.mix == expected.to_mix(load_catalog())[0]
 
 
+@pytest.mark.slow
 async def test_a_collector_held_for_the_launch_resumes_once_the_window_is_drawn():
     import gc
 
@@ -154,6 +160,7 @@ async def test_every_catalog_sound_has_a_row_grouped_by_category():
             assert app.query_one(f"#cat-{category}").display
 
 
+@pytest.mark.slow
 async def test_sound_the_engine_cannot_build_shows_but_stays_silent():
     from ambience.library.catalog import SoundInfo, load_catalog
 
@@ -216,6 +223,7 @@ async def test_left_right_h_l_step_five_percent_and_shift_one_percent():
         assert app.header.dirty
 
 
+@pytest.mark.slow
 async def test_master_row_moves_the_engine_master():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -275,6 +283,7 @@ async def test_space_pauses_and_resumes_with_a_short_fade():
         assert engine.mix == START  # the mix itself never changed
 
 
+@pytest.mark.slow
 async def test_resume_during_a_sleep_timer_returns_to_the_timer_curve():
     clock = Clock()
     app = make_app(clock=clock)
@@ -311,6 +320,7 @@ async def test_t_opens_the_timer_dialog_and_a_quick_button_starts_it():
         assert app.header.countdown == "28:59"
 
 
+@pytest.mark.slow
 async def test_timer_dialog_takes_a_typed_duration_fade_and_end_action():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -327,6 +337,7 @@ async def test_timer_dialog_takes_a_typed_duration_fade_and_end_action():
         assert app.sleep.then == "quit"
 
 
+@pytest.mark.slow
 async def test_timer_dialog_refuses_a_bad_duration():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -338,6 +349,7 @@ async def test_timer_dialog_refuses_a_bad_duration():
         assert app.sleep is None
 
 
+@pytest.mark.slow
 async def test_plus_and_minus_extend_and_shorten_a_running_timer():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -373,6 +385,7 @@ async def test_timer_end_fades_to_silence_then_stops():
         assert engine.master_envelope_value() == pytest.approx(1.0, abs=1e-3)
 
 
+@pytest.mark.slow
 async def test_timer_end_action_quit_exits():
     clock = Clock()
     app = make_app(clock=clock)
@@ -388,6 +401,7 @@ async def test_timer_end_action_quit_exits():
     assert app.return_value == 0
 
 
+@pytest.mark.slow
 async def test_minus_past_the_end_of_a_quit_timer_fades_out_and_quits():
     clock = Clock()
     app = make_app(clock=clock)
@@ -403,6 +417,7 @@ async def test_minus_past_the_end_of_a_quit_timer_fades_out_and_quits():
     assert app.return_value == 0
 
 
+@pytest.mark.slow
 async def test_minus_past_the_end_of_a_stop_timer_stops_and_space_plays_again():
     clock = Clock()
     app = make_app(clock=clock)
@@ -443,6 +458,7 @@ async def test_ctrl_s_saves_the_mix_as_a_user_preset():
         assert app.header.preset == "Night owl" and not app.header.dirty
 
 
+@pytest.mark.slow
 async def test_a_failed_save_keeps_the_dialog_open_with_the_reason_in_plain_words(xdg):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -461,6 +477,7 @@ async def test_a_failed_save_keeps_the_dialog_open_with_the_reason_in_plain_word
         assert app.screen.query_one("#name", Input).value == "Night owl"
 
 
+@pytest.mark.slow
 async def test_a_failed_autosave_is_shown_once_naming_the_folder_and_retried(xdg, monkeypatch):
     from ambience.library import presets
 
@@ -492,6 +509,7 @@ async def test_a_failed_autosave_is_shown_once_naming_the_folder_and_retried(xdg
         assert load_preset(presets.last_session_path()).layers[0].level == 0.9
 
 
+@pytest.mark.slow
 async def test_skipped_sound_files_and_presets_are_named_in_one_toast_at_start(xdg):
     sounds = xdg / "xdg_data_home" / "ambience" / "sounds"
     sounds.mkdir(parents=True)
@@ -508,6 +526,7 @@ async def test_skipped_sound_files_and_presets_are_named_in_one_toast_at_start(x
         assert "broken.flac" in skipped[0] and "bad.toml" in skipped[0]
 
 
+@pytest.mark.slow
 async def test_saving_over_a_preset_asks_first():
     app = make_app()
     save_preset(preset_from_mix(Mix(1.0, (Layer("white", 0.1),)), "Mine"),
@@ -550,6 +569,7 @@ async def test_o_opens_a_preset_from_the_list_with_a_crossfade():
         assert set(engine.playing()) == {"white"}
 
 
+@pytest.mark.slow
 async def test_open_dialog_accepts_a_pasted_path_and_a_share_line(tmp_path):
     path = tmp_path / "friend.toml"
     save_preset(preset_from_mix(Mix(1.0, (Layer("pink", 0.3),)), "From a file"), path)
@@ -573,6 +593,7 @@ async def test_open_dialog_accepts_a_pasted_path_and_a_share_line(tmp_path):
         assert Settled(app).mix == Mix(0.5, (Layer("white", 0.6),))
 
 
+@pytest.mark.slow
 async def test_open_dialog_explains_a_broken_share_line():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -586,6 +607,7 @@ async def test_open_dialog_explains_a_broken_share_line():
         assert app.mix == START
 
 
+@pytest.mark.slow
 async def test_a_shows_only_active_layers():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -615,7 +637,7 @@ async def test_slash_filters_rows_by_name_and_escape_clears():
         assert not app.query_one("#filter", Input).display
 
 
-@pytest.mark.parametrize("key", ["f1", "question_mark"])
+@pytest.mark.parametrize("key", ["f1", pytest.param("question_mark", marks=pytest.mark.slow)])
 async def test_help_opens_on_f1_and_question_mark(key):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -642,6 +664,7 @@ async def test_q_fades_out_then_quits():
     assert app.engine is None  # closed on unmount
 
 
+@pytest.mark.slow
 async def test_quitting_remembers_the_mix_for_next_time():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -673,6 +696,7 @@ async def test_click_and_drag_on_a_slider_set_the_level():
         assert app.focused is slider
 
 
+@pytest.mark.slow
 async def test_scrolling_over_a_slider_steps_it():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -689,6 +713,7 @@ async def test_scrolling_over_a_slider_steps_it():
         assert engine_level(app, "brown") == pytest.approx(0.45)
 
 
+@pytest.mark.slow
 async def test_clicking_the_mute_mark_mutes():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -700,6 +725,7 @@ async def test_clicking_the_mute_mark_mutes():
 
 
 # ---------------------------------------------------------------------- palette
+@pytest.mark.slow
 async def test_command_palette_offers_presets_and_opens_one():
     target = Mix(1.0, (Layer("white", 0.35),))
     save_preset(preset_from_mix(target, "Palette pick"), user_preset_path("Palette pick"))
@@ -748,6 +774,7 @@ async def test_no_audio_device_still_opens_edits_and_saves():
 
 
 # ---------------------------------------------------------------------- meters, theme
+@pytest.mark.slow
 async def test_meters_show_the_injected_levels():
     from ambience.engine import Levels
 
@@ -764,6 +791,7 @@ async def test_meters_show_the_injected_levels():
         assert meters.line_for(app.row(MASTER)).strip()
 
 
+@pytest.mark.slow
 async def test_meters_follow_the_real_engine():
     from ambience.tui.widgets.meter import MeterColumn
 
@@ -780,6 +808,7 @@ async def test_meters_follow_the_real_engine():
         assert meters.line_for(app.row("white")).strip() == ""
 
 
+@pytest.mark.slow
 async def test_the_chosen_theme_is_remembered():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -794,6 +823,7 @@ async def test_the_chosen_theme_is_remembered():
         assert again.theme == "nord"
 
 
+@pytest.mark.slow
 async def test_command_palette_runs_mixer_actions():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -840,6 +870,7 @@ async def test_quitting_while_the_engine_still_boots_closes_it_and_exits():
     assert built[0].mix == Mix()  # never used after the window closed
 
 
+@pytest.mark.slow
 async def test_timer_dialog_offers_the_presets_own_timer():
     from ambience.library.preset import TimerDefaults
 
@@ -857,6 +888,7 @@ async def test_timer_dialog_offers_the_presets_own_timer():
         assert app.sleep.fade == 1800 and app.sleep.then == "quit"
 
 
+@pytest.mark.slow
 async def test_a_slow_layer_start_never_freezes_the_window():
     import threading
 
@@ -887,6 +919,7 @@ async def test_a_slow_layer_start_never_freezes_the_window():
         assert built.is_set()
 
 
+@pytest.mark.slow
 async def test_a_file_that_disappears_while_playing_is_named_in_a_toast(xdg):
     import numpy as np
     import soundfile

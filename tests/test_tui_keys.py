@@ -57,7 +57,8 @@ def rows(app: AmbienceApp) -> list[str]:
     return [r.sound for r in app.query(MixerRow)]
 
 
-@pytest.mark.parametrize("count", [2, 5, 10])
+@pytest.mark.parametrize("count", [pytest.param(2, marks=pytest.mark.slow),
+                                   pytest.param(5, marks=pytest.mark.slow), 10])
 async def test_a_burst_of_n_down_keys_moves_n_rows(app, count):
     async with app.run_test(size=SIZE) as pilot:
         await booted(pilot)
@@ -71,6 +72,7 @@ async def test_a_burst_of_n_down_keys_moves_n_rows(app, count):
         assert app.focused_row().sound == order[start]
 
 
+@pytest.mark.slow
 async def test_keys_at_key_repeat_speed_move_one_row_each(app):
     async with app.run_test(size=SIZE) as pilot:
         await booted(pilot)
@@ -83,6 +85,7 @@ async def test_keys_at_key_repeat_speed_move_one_row_each(app):
         assert app.focused_row().sound == order[start + 10]
 
 
+@pytest.mark.slow
 async def test_keys_after_a_burst_of_moves_act_on_the_row_moved_to(app):
     async with app.run_test(size=SIZE) as pilot:
         await booted(pilot)
@@ -111,6 +114,7 @@ async def test_a_filter_typed_in_one_burst_right_after_the_slash_is_not_lost(app
         assert app.mix.layer("pink").level == pytest.approx(0.5)
 
 
+@pytest.mark.slow
 async def test_slash_is_typed_in_the_open_dialog_and_in_the_filter_box(app):
     async with app.run_test(size=SIZE) as pilot:
         await booted(pilot)

@@ -97,6 +97,7 @@ def test_header_shows_the_whole_state_when_there_is_room():
 
 
 # ---------------------------------------------------------------------- footer, meters
+@pytest.mark.slow
 async def test_moving_between_rows_with_the_same_keys_keeps_the_footer_as_it_is():
     """Textual rebuilds its footer on every focus change; that was two thirds of a key press."""
     app = make_app()
@@ -112,7 +113,7 @@ async def test_moving_between_rows_with_the_same_keys_keeps_the_footer_as_it_is(
         await until(pilot, lambda: "Resume" in footer_descriptions(app))
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", [SIZES[0], *(pytest.param(s, marks=pytest.mark.slow) for s in SIZES[1:])])
 async def test_footer_keeps_q_and_f1_and_meters_sit_beside_the_sliders(size):
     app = make_app(LONG_NAME)
     async with app.run_test(size=size) as pilot:
@@ -144,6 +145,7 @@ async def test_footer_keeps_q_and_f1_and_meters_sit_beside_the_sliders(size):
         assert brown.region.right == rows.content_region.right
 
 
+@pytest.mark.slow
 async def test_the_scroll_position_is_drawn_right_of_the_meters():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -248,6 +250,7 @@ def test_help_descriptions_wrap_in_their_own_column(width):
 
 
 # ---------------------------------------------------------------------- palette
+@pytest.mark.slow
 async def test_palette_lists_our_commands_first_and_none_of_textuals_generic_ones():
     save_preset(preset_from_mix(Mix(1.0, (Layer("white", 0.3),)), "Zzz"),
                 user_preset_path("Zzz"))
@@ -272,6 +275,7 @@ async def test_palette_lists_our_commands_first_and_none_of_textuals_generic_one
 
 
 # ---------------------------------------------------------------------- descriptions, open
+@pytest.mark.slow
 async def test_status_line_shows_the_focused_sounds_description():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -286,6 +290,7 @@ async def test_status_line_shows_the_focused_sounds_description():
         assert "Master" in line_text(app.query_one("#status"))
 
 
+@pytest.mark.slow
 async def test_open_dialog_says_no_presets_match_when_the_filter_matches_nothing():
     save_preset(preset_from_mix(Mix(1.0, (Layer("white", 0.3),)), "Zzz"),
                 user_preset_path("Zzz"))

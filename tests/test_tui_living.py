@@ -96,6 +96,7 @@ async def test_row_keys_step_each_setting_the_row_shows_it_and_it_reaches_engine
                                                           "presence": 0.75, "motion": 0.25})
 
 
+@pytest.mark.slow
 async def test_p_switches_headphones_and_remembers_it_b_paces_the_breath_with_a_guide():
     reported = Reported()
     app = make_app(levels=lambda: reported)

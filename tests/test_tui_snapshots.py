@@ -19,6 +19,8 @@ from ambience.tui.app import AmbienceApp
 SIZE = (100, 30)
 #: the mixer's own states at a small and a roomy terminal
 MIXER_SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+#: the 80x24 mixer in the quick tier, 120x40 in the full suite
+MIXER_SIZE_PARAMS = ["80x24", pytest.param("120x40", marks=pytest.mark.slow)]
 SOUNDS = [
     SoundInfo("brown", "Brown noise", "noise", "deep, soft noise"),
     SoundInfo("pink", "Pink noise", "noise", "balanced noise"),
@@ -78,12 +80,12 @@ async def with_timer(pilot, fading: bool) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize("size", MIXER_SIZES)
+@pytest.mark.parametrize("size", MIXER_SIZE_PARAMS)
 def test_mixer_playing(app, snap_compare, size):
     assert snap_compare(app, terminal_size=MIXER_SIZES[size], run_before=booted)
 
 
-@pytest.mark.parametrize("size", MIXER_SIZES)
+@pytest.mark.parametrize("size", MIXER_SIZE_PARAMS)
 def test_mixer_paused(app, snap_compare, size):
     async def run_before(pilot):
         await booted(pilot)
@@ -93,7 +95,7 @@ def test_mixer_paused(app, snap_compare, size):
     assert snap_compare(app, terminal_size=MIXER_SIZES[size], run_before=run_before)
 
 
-@pytest.mark.parametrize("size", MIXER_SIZES)
+@pytest.mark.parametrize("size", MIXER_SIZE_PARAMS)
 def test_mixer_timer_running(app, snap_compare, size):
     async def run_before(pilot):
         await booted(pilot)
@@ -102,7 +104,7 @@ def test_mixer_timer_running(app, snap_compare, size):
     assert snap_compare(app, terminal_size=MIXER_SIZES[size], run_before=run_before)
 
 
-@pytest.mark.parametrize("size", MIXER_SIZES)
+@pytest.mark.parametrize("size", MIXER_SIZE_PARAMS)
 def test_mixer_timer_fading(app, snap_compare, size):
     async def run_before(pilot):
         await booted(pilot)
