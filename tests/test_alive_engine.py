@@ -324,3 +324,37 @@ def test_a_real_time_engine_stops_a_layer_that_goes_away_and_starts_it_when_it_r
         assert engine._slots["pink"].alive.env.get() > 0.0  # gliding back in
     finally:
         engine.close()
+
+
+def test_the_levels_snapshot_says_when_a_now_and_then_layer_is_away_and_when_it_is_back(
+        short_spans):
+    import io
+
+    from ambience.guarded import receive, send
+
+    engine = white(5)
+    try:
+        engine.apply(Mix(1.0, (Layer("white", 1.0, presence=0.25),)), ramp=0.0)
+        life, t0 = life_of(engine, "white")
+        presence = life.presence
+        a, b = presence.quiet(0.0)  # the first silence of its schedule (level 0 throughout)
+        grid = np.arange(0.0, b + 30.0, 0.05)
+        level = np.array([presence.level(t) for t in grid])
+        out_mid = grid[np.argmax(level < alive.THERE)]  # mid fade out: going, not gone
+        back_mid = grid[(grid > b) & (level >= alive.THERE)][0]  # mid fade in: back
+        assert 0.0 < out_mid < a < b < back_mid
+
+        def at(t: float):
+            engine.render(t0 + t - engine.time(), capture=False)
+            snap = engine.levels()
+            sent = io.BytesIO()
+            send(sent, snap)  # the guarded engine's wire: the snapshot crosses unchanged
+            got = receive(io.BytesIO(sent.getvalue()))
+            assert got == snap
+            return got.away, engine.playing()
+
+        assert at(out_mid) == (frozenset(), ["white"])  # mid-fade is not away yet
+        assert at((a + b) / 2) == (frozenset({"white"}), [])  # out, and stopped
+        assert at(back_mid) == (frozenset(), ["white"])  # back
+    finally:
+        engine.close()

@@ -44,6 +44,10 @@ class Levels:
     #: seconds on the breathing pacer's clock (`core.breathing.guide(breath, ...)` shows what
     #: the sound does now), None while the pacer is off
     breath: float | None = None
+    #: layers that "now and then" has out now (`Layer.presence` < 1): faded under -20 dB or
+    #: stopped by their schedule, so silent whatever their slider says; a layer mid-fade,
+    #: or switched off, is not in it (`ambience.engine.alive.AliveStage.away`)
+    away: frozenset[str] = frozenset()
 
 
 @runtime_checkable

@@ -26,6 +26,9 @@ PREROLL = 2.0
 MIN_AWAY = 10.0
 #: stop a layer this long after its fade out ended
 STOP_MARGIN = 0.1
+#: a layer counts as away while its presence gain is under this (-20 dB): faded out, or
+#: stopped; the fade's mid-point (-10 dB, where the schedule counts it come or gone) is not
+AWAY_GAIN = 0.1
 
 
 class AliveStage:
@@ -83,6 +86,14 @@ class AliveStage:
         while b != math.inf and tau >= b - PREROLL:
             a, b = self.life.presence.quiet(b)
         self._quiet = (a + self._t0, b + self._t0)
+
+    def away(self, now: float) -> bool:
+        """True while "now and then" has the layer out at engine time `now`: its presence
+        gain under `AWAY_GAIN` (-20 dB), which also holds the whole time the engine has it
+        stopped. A layer in the middle of a fade is not away; drift plays no part."""
+        if self.life is None:
+            return False
+        return self.life.presence.gain(now - self._t0) < AWAY_GAIN
 
     def tend(self, now: float) -> bool:
         """Plan ahead when due; True when the layer should be running at `now`."""

@@ -475,8 +475,11 @@ class Engine:
                 if slot.layer.playing:
                     vals = slot.meter.get(all=True)
                     layers[sound] = (float(vals[0]), float(vals[1]))
+            now = self.time()
+            away = frozenset(s for s, slot in self._slots.items()
+                             if slot.stop_at is None and slot.alive.away(now))
             return Levels(master=self.master.levels(), layers=layers,
-                          breath=self.pacer.breath_time(self.time()))
+                          breath=self.pacer.breath_time(now), away=away)
 
     # ----------------------------------------------------------------- manual rendering
     def render(self, seconds: float, on_block: Callable[[np.ndarray], None] | None = None,
