@@ -133,3 +133,28 @@ async def test_p_switches_headphones_and_remembers_it_b_paces_the_breath_with_a_
         assert app.mix.breathing == 0.0 and not guide_line.display
         await pilot.press("b")  # back on at the rate it had
         assert app.mix.breathing == 7.0
+
+
+@pytest.mark.slow  # boots the whole mixer (the row itself is in test_tui_widgets)
+async def test_a_row_the_engine_reports_away_reads_away_and_the_status_line_says_it_comes_back():
+    from ambience.engine import Levels
+
+    reported = {"away": frozenset({"rain"})}
+    app = make_app(levels=lambda: Levels(away=reported["away"]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await booted(pilot)
+        app.focus_row(app.row("rain"))
+        await pilot.press("n", "n", "n")  # now and then, 25 % of the time
+        assert app.mix.layer("rain").presence == 0.25
+        app.show_away()  # what the 1 s poll does
+        await pilot.pause()
+        rain, brown = app.row("rain"), app.row("brown")
+        assert rain.away and not brown.away
+        assert text(rain.query_one(".name")).rstrip().endswith("away")
+        assert "away now, back within minutes" in text(app.query_one("#status"))
+        reported["away"] = frozenset()
+        app.feed._at = -1.0  # a fresh snapshot, not the shared one of this tick
+        app.show_away()
+        await pilot.pause()
+        assert not rain.away and text(rain.query_one(".name")).rstrip().endswith("…")
+        assert "away now" not in text(app.query_one("#status"))

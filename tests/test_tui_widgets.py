@@ -1,4 +1,5 @@
-"""The mixer's own widgets on their own: the slider's messages and the meter's scale."""
+"""The mixer's own widgets on their own: the slider's messages, the meter's scale and a row
+that is away ("now and then")."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pytest
 from textual.app import App, ComposeResult
 
 from ambience.tui.widgets.meter import bar, level_to_fraction
+from ambience.tui.widgets.mixer_row import AWAY_WORDS, NAME_CELLS, MixerRow, name_content
 from ambience.tui.widgets.slider import Slider
 
 
@@ -82,3 +84,37 @@ def test_meter_bar_has_half_cell_steps():
     assert bar(0.5, 8) == "████    "
     assert bar(0.5 + 1 / 16, 8) == "████▌   "
     assert len(bar(0.37, 5)) == 5
+
+
+class OneRow(App):
+    CSS = ".name { width: 18; }  MixerRow { height: 1; }"
+
+    def compose(self) -> ComposeResult:
+        yield MixerRow("rain", "Rain on a tent", 0.5, False, lambda: 0.0,
+                       description="rain on canvas", alive="~ … ↔")
+
+
+async def test_a_row_that_is_away_says_so_in_its_name_cell_and_status_line_then_is_as_before():
+    app = OneRow()
+    async with app.run_test(size=(60, 3)) as pilot:
+        row = app.query_one(MixerRow)
+        cell = row.query_one(".name")
+        before, status = cell.content, row.status_text("now and then, 25 % of the time")
+        row.show_away(True)
+        await pilot.pause()
+        shown = "".join(s.text for s in cell.render_lines(cell.size.region))
+        assert shown == "Rain on… ~ away ↔ "
+        assert AWAY_WORDS in str(row.status_text("now and then, 25 % of the time"))
+        row.show_away(False)
+        assert cell.content == before  # a layer back renders exactly as before
+        assert row.status_text("now and then, 25 % of the time") == status
+        assert AWAY_WORDS not in str(status)
+
+
+@pytest.mark.parametrize("title", ["Rain", "Rain on a tent", "A very long sound name"])
+@pytest.mark.parametrize("alive", ["…", "~ … ↔", "~ ▃ … ↔"])
+def test_the_away_word_keeps_the_name_cell_width(title, alive):
+    for away in (False, True):
+        assert name_content(title, alive, away).cell_length == NAME_CELLS
+    # a row that does not come and go is never marked away
+    assert name_content(title, "~ ↔", True) == name_content(title, "~ ↔")

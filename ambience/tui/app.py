@@ -52,6 +52,8 @@ QUIT_FADE = 1.0
 TIMER_STEP = 300.0
 #: the last session is written at most this often while the mix changes
 SESSION_INTERVAL = 2.0
+#: seconds between two looks at which "now and then" layers are away (they go for minutes)
+AWAY_POLL = 1.0
 CATEGORY_TITLES = {"nature": "Nature", "asmr": "ASMR", "noise": "Noise", "indoors": "Indoors",
                    "user": "Your sounds"}
 #: the breathing pacer's rates the `B` key steps through, and the one `b` starts with
@@ -261,6 +263,7 @@ class AmbienceApp(App[int]):
         header.headphones = self.mix.headphones
         self.breath.set_pacer(self.mix.breathing, self.mix.inhale)
         self.set_interval(1.0, self.save_session)
+        self.set_interval(AWAY_POLL, self.show_away)
         # the timer's tick runs only while a timer does (`_show_timer`): an idle mixer wakes
         # up as little as possible
         self._ticker = self.set_interval(POLL, self.check_timer, pause=True)
@@ -456,6 +459,21 @@ class AmbienceApp(App[int]):
         if status is not None and status.is_attached:
             words = "" if row.sound == MASTER else self.alive_words(row.sound)
             status.update(row.status_text(words), layout=False)  # one line, whatever it says
+
+    def show_away(self) -> None:
+        """Mark the rows that "now and then" has out now (the engine's `Levels.away`): their
+        slider shows a level, yet they are silent for minutes. Nothing is marked while the
+        mix is paused (every row is silent then, and the levels are not fetched)."""
+        if self._gone:
+            return
+        away = frozenset() if self.paused else self.feed.away()
+        focused = self.focused_row()
+        for row in self.sound_rows():
+            now = row.sound in away
+            if now != row.away:
+                row.show_away(now)
+                if row is focused:
+                    self._show_status(row)
 
     def focused_row(self) -> MixerRow | None:
         node = self.focused

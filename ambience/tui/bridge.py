@@ -274,6 +274,10 @@ class LevelFeed:
         snap = self.snapshot()
         return max(snap.master) if snap is not None else 0.0
 
+    def away(self) -> frozenset[str]:
+        """The layers "now and then" has out now (`Levels.away`; none when not reported)."""
+        return frozenset(getattr(self.snapshot(), "away", None) or ())
+
     def breath(self) -> float | None:
         """Seconds on the engine's breathing-pacer clock (None: off, or not reported)."""
         return getattr(self.snapshot(), "breath", None)

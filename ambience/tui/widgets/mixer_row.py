@@ -16,20 +16,32 @@ from textual.message import Message
 from textual.widgets import Static
 from rich.cells import cell_len
 
+from ambience.library.describe import GLYPHS
 from ambience.tui.widgets.slider import Slider
 
 MASTER = "master"
 #: cells of the name (ambience.tcss: `.row .name { width: 18 }`)
 NAME_CELLS = 18
+#: the "now and then" mark, and what it reads while the layer is away
+PRESENCE_GLYPH = GLYPHS["presence"]
+AWAY_WORD = "away"
+#: the status line's words for a focused row that is away
+AWAY_WORDS = "away now, back within minutes"
 
 
-def name_content(title: str, alive: str) -> Content:
+def name_content(title: str, alive: str, away: bool = False) -> Content:
     """The title, and the living glyphs right-aligned in the name cell (the title is
-    shortened to make room, never the glyphs)."""
+    shortened to make room, never the glyphs). `away`: "now and then" has the layer out
+    now, and its mark "…" reads "away", dimmed (silent on purpose, not broken)."""
     if not alive:
         return Content(title)
+    marks = alive
+    if away and PRESENCE_GLYPH in alive:
+        marks = alive.replace(PRESENCE_GLYPH, AWAY_WORD, 1)
+    else:
+        away = False
     cells = NAME_CELLS - 1  # the last cell stays blank, before the slider
-    room = cells - cell_len(alive) - 1
+    room = cells - cell_len(marks) - 1
     if cell_len(title) > room:
         shown = ""
         for char in title:
@@ -37,7 +49,12 @@ def name_content(title: str, alive: str) -> Content:
                 break
             shown += char
         title = shown.rstrip() + "…"
-    gap = cells - cell_len(title) - cell_len(alive)
+    gap = cells - cell_len(title) - cell_len(marks)
+    if away:
+        before, after = alive.split(PRESENCE_GLYPH, 1)
+        return Content.assemble(title, " " * max(1, gap), (before, "$text-accent"),
+                                (AWAY_WORD, "italic $foreground 50%"), (after, "$text-accent"),
+                                " ")
     return Content.assemble(title, " " * max(1, gap), (alive, "$text-accent"), " ")
 
 
@@ -98,6 +115,8 @@ class MixerRow(Horizontal):
         self.description = description
         #: the living glyphs shown after the name ("" for a steady layer)
         self.alive = alive
+        #: "now and then" has the layer out now (the engine's `Levels.away`)
+        self.away = False
 
     def compose(self) -> ComposeResult:
         # the cells are kept: every change of the mix updates each row (a query per cell
@@ -118,7 +137,7 @@ class MixerRow(Horizontal):
 
     def status_text(self, alive_words: str = "") -> Content:
         """The line shown while this row is focused: what the sound is (and, for a layer
-        that lives, how, in words)."""
+        that lives, how, in words; for one that is away now, that it comes back)."""
         if self.sound == MASTER:
             text = "the volume of everything: m or space pauses"
         elif not self.available:
@@ -126,9 +145,10 @@ class MixerRow(Horizontal):
         else:
             text = self.description or "your own recording"
         if alive_words:  # how it lives first: the description may run off the line
+            away = [(AWAY_WORDS, "italic $foreground 60%"), (" · ", "$foreground 40%")]
             return Content.assemble((self.title, "bold"), (" · ", "$foreground 40%"),
                                     (alive_words, "$text-accent"), (" · ", "$foreground 40%"),
-                                    (text, "$foreground 60%"))
+                                    *(away if self.away else ()), (text, "$foreground 60%"))
         return Content.assemble((self.title, "bold"), (" · ", "$foreground 40%"), text)
 
     def show_alive(self, alive: str) -> None:
@@ -136,7 +156,14 @@ class MixerRow(Horizontal):
         if alive == self.alive:
             return
         self.alive = alive
-        self._name_cell.update(name_content(self.title, alive), layout=False)
+        self._name_cell.update(name_content(self.title, alive, self.away), layout=False)
+
+    def show_away(self, away: bool) -> None:
+        """Say that the layer is away now (only when that changed): the same cells."""
+        if away == self.away:
+            return
+        self.away = away
+        self._name_cell.update(name_content(self.title, self.alive, away), layout=False)
 
     @property
     def slider(self) -> Slider:
