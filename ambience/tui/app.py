@@ -463,10 +463,12 @@ class AmbienceApp(App[int]):
     def show_away(self) -> None:
         """Mark the rows that "now and then" has out now (the engine's `Levels.away`): their
         slider shows a level, yet they are silent for minutes. Nothing is marked while the
-        mix is paused (every row is silent then, and the levels are not fetched)."""
+        mix is paused (every row is silent then), and the levels are fetched only while a
+        layer comes and goes (this runs every second, meters or not)."""
         if self._gone:
             return
-        away = frozenset() if self.paused else self.feed.away()
+        comes_and_goes = any(layer.presence < 1.0 for layer in self.mix.layers)
+        away = self.feed.away() if comes_and_goes and not self.paused else frozenset()
         focused = self.focused_row()
         for row in self.sound_rows():
             now = row.sound in away
