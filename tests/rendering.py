@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ambience.library.catalog import load_catalog
@@ -12,24 +14,33 @@ RATE = 48000
 CATALOG = load_catalog()
 
 
-def window_levels_db(engine: Engine, seconds: float, window: float = 1.0) -> np.ndarray:
-    """Render `seconds` and return the output's level (dB, both channels) in consecutive
-    `window`s, without keeping the audio (half an hour of it is 700 MB)."""
-    n = int(round(window * engine.rate))
-    levels: list[float] = []
+def render_in_windows(engine: Engine, seconds: float, frames: int,
+                      measure: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Render `seconds` and return `measure` of the output cut into consecutive windows of
+    `frames` (given windows x frames x 2, float64; one row each), without keeping the audio
+    (half an hour of it is 700 MB)."""
+    rows: list[np.ndarray] = []
     rest = np.zeros((0, 2), dtype=np.float64)
 
     def take(block: np.ndarray) -> None:
         nonlocal rest
         data = np.concatenate([rest, block.astype(np.float64)])
-        k = len(data) // n
+        k = len(data) // frames
         if k:
-            power = np.square(data[: k * n]).reshape(k, n, 2).mean(axis=(1, 2))
-            levels.extend(10 * np.log10(np.maximum(power, 1e-30)))
-        rest = data[k * n:]
+            rows.append(measure(data[: k * frames].reshape(k, frames, 2)))
+        rest = data[k * frames:]
 
     engine.render(seconds, on_block=take)
-    return np.array(levels)
+    return np.concatenate(rows) if rows else np.zeros(0)
+
+
+def window_levels_db(engine: Engine, seconds: float, window: float = 1.0) -> np.ndarray:
+    """Render `seconds` and return the output's level (dB, both channels) in consecutive
+    `window`s (see `render_in_windows`)."""
+    def level(windows: np.ndarray) -> np.ndarray:
+        return 10 * np.log10(np.maximum(np.square(windows).mean(axis=(1, 2)), 1e-30))
+
+    return render_in_windows(engine, seconds, int(round(window * engine.rate)), level)
 
 
 def render_alone(sound: str, seconds: float, seed: int) -> np.ndarray:

@@ -16,13 +16,9 @@ from ambience.core.mix import Layer, Mix, slider_to_gain
 from ambience.engine import Engine
 from ambience.engine import alive as stage
 from tests.conftest import RATE, write_audio
-from tests.rendering import window_levels_db
+from tests.rendering import render_in_windows, window_levels_db
 
 LIMITER_DELAY = 200  # samples the master's limiter delays the sound (engine/master.py)
-
-
-def per_second_db(engine: Engine, seconds: float, window: float = 1.0) -> np.ndarray:
-    return window_levels_db(engine, seconds, window)
 
 
 def white(seed: int = 3) -> Engine:
@@ -31,7 +27,7 @@ def white(seed: int = 3) -> Engine:
 
 def base_level(engine: Engine, level: float = 1.0) -> float:
     engine.apply(Mix(1.0, (Layer("white", level),)), ramp=0.0)
-    return float(np.mean(per_second_db(engine, 6.0)[1:]))
+    return float(np.mean(window_levels_db(engine, 6.0)[1:]))
 
 
 def life_of(engine: Engine, sound: str) -> tuple[Life, float]:
@@ -71,22 +67,13 @@ def bin_levels_db(engine: Engine, seconds: float, freqs: list[int]) -> np.ndarra
                      axis=1)
     # a tone's power is half its amplitude squared; a constant's is its square
     scale = np.repeat(np.where(np.array(freqs) == 0, 1.0, 2.0), 2) / n ** 2
-    levels: list[np.ndarray] = []
-    rest = np.zeros((0, 2), dtype=np.float32)
 
-    def take(block: np.ndarray) -> None:
-        nonlocal rest
-        data = np.concatenate([rest, block])
-        k = len(data) // n
-        if k:
-            windows = data[: k * n].reshape(k, n, 2).transpose(0, 2, 1).astype(np.float64)
-            power = (windows @ basis) ** 2 * scale  # (k, channel, cos/sin of each freq)
-            power = power.reshape(k, 2, len(freqs), 2).sum(axis=3).mean(axis=1)
-            levels.append(10 * np.log10(np.maximum(power, 1e-30)))
-        rest = data[k * n:]
+    def level(windows: np.ndarray) -> np.ndarray:
+        power = (windows.transpose(0, 2, 1) @ basis) ** 2 * scale  # (k, channel, cos/sin)
+        power = power.reshape(len(windows), 2, len(freqs), 2).sum(axis=3).mean(axis=1)
+        return 10 * np.log10(np.maximum(power, 1e-30))
 
-    engine.render(seconds, on_block=take)
-    return np.concatenate(levels)
+    return render_in_windows(engine, seconds, n, level)
 
 
 @pytest.fixture(scope="module")
@@ -149,9 +136,9 @@ def test_a_slider_move_while_drifting_moves_the_centre_and_never_jumps_back():
         engine.apply(Mix(1.0, (Layer("white", 0.6, drift=1.0),)))
         life, t0 = life_of(engine, "white")
         start = engine.time()
-        first = per_second_db(engine, 60.0)
+        first = window_levels_db(engine, 60.0)
         engine.apply(Mix(1.0, (Layer("white", 0.9, drift=1.0),)))
-        second = per_second_db(engine, 90.0)
+        second = window_levels_db(engine, 90.0)
     finally:
         engine.close()
     lift = 20 * math.log10(slider_to_gain(0.9) / slider_to_gain(0.6))
